@@ -1,0 +1,64 @@
+using TorchSharp;
+
+namespace Workbench.Data;
+
+/// <summary>
+/// The history windows of a recording, as a strided <em>view</em> of its stimulus: window <c>k</c> holds frames
+/// <c>k … k + History - 1</c> (the last one most recent) and is paired with response bin <c>k + History</c>.
+/// </summary>
+/// <remarks>
+/// Nothing is copied until <see cref="Batch"/> gathers the windows a batch asks for: a 50-minute 50×50 recording would be
+/// 120 GB as materialised windows, and is 3 GB as a stimulus.
+/// </remarks>
+public sealed class HistoryWindows : IDisposable
+{
+    private readonly torch.Tensor _view;
+
+    /// <summary>Windows of <paramref name="history"/> frames over <paramref name="recording"/>.</summary>
+    /// <exception cref="ArgumentException">The recording is not longer than one window.</exception>
+    public HistoryWindows(Recording recording, int history = 40)
+    {
+        if (history < 1) throw new ArgumentException($"History must be at least one frame, got {history}.", nameof(history));
+        if (recording.Frames <= history)
+            throw new ArgumentException($"{recording.Provenance.Source}: {recording.Frames} frames leave no window of {history} frames with a response bin after it.");
+        Recording = recording;
+        History = history;
+        long h = recording.Height, w = recording.Width;
+        var stimulus = recording.Stimulus.is_contiguous() ? recording.Stimulus : throw new ArgumentException("The stimulus must be contiguous.");
+        // Consecutive windows start one frame apart; inside a window, frames are one frame apart.
+        _view = stimulus.as_strided([Count, history, h, w], [h * w, h * w, w, 1]).DetachFromDisposeScope();
+    }
+
+    /// <summary>The recording the windows look into.</summary>
+    public Recording Recording { get; }
+
+    /// <summary>Frames per window.</summary>
+    public int History { get; }
+
+    /// <summary>Number of windows: every frame position with a response bin after its window.</summary>
+    public long Count => Recording.Frames - History;
+
+    /// <summary>All windows as a view <c>(Count, History, H, W)</c>; index it, never copy it whole.</summary>
+    public torch.Tensor View => _view;
+
+    /// <summary>
+    /// Gathers the windows <paramref name="indices"/> into a new <c>(B, History, H, W)</c> input tensor and their
+    /// response bins into <c>(B, N)</c> targets, both on <paramref name="device"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside <c>[0, Count)</c>.</exception>
+    public (torch.Tensor Inputs, torch.Tensor Targets) Batch(ReadOnlySpan<long> indices, torch.Device? device = null)
+    {
+        foreach (long i in indices)
+            if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), i, $"Window index outside [0, {Count}).");
+        using var idx = torch.tensor(indices.ToArray(), torch.int64);
+        using var bins = idx + History;
+        var inputs = _view.index_select(0, idx);
+        var targets = Recording.Rates.index_select(0, bins);
+        if (device is not null && device.type != DeviceType.CPU)
+            return (inputs.to(device, disposeAfter: true), targets.to(device, disposeAfter: true));
+        return (inputs, targets);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _view.Dispose();
+}
