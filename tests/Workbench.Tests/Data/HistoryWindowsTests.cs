@@ -1,0 +1,68 @@
+using Workbench.Data;
+using Workbench.Tests.Support;
+
+namespace Workbench.Tests.Data;
+
+public class HistoryWindowsTests
+{
+    private const float Exact = 0f;
+
+    [Fact]
+    public void WindowK_HoldsFramesKToKPlusHistoryMinusOne_AndPredictsBinKPlusHistory()
+    {
+        TestTorch.Cpu();
+        using var recording = RecordingFixtures.Known(frames: 60);
+        using var windows = new HistoryWindows(recording, history: 40);
+
+        var (inputs, targets) = windows.Batch([0, 7, 19]);
+
+        Assert.Equal(20, windows.Count);
+        Assert.Equal([3L, 40, 3, 4], inputs.shape);
+        Assert.Equal([3L, 2], targets.shape);
+        long[] ks = [0, 7, 19];
+        for (int b = 0; b < 3; b++)
+        {
+            for (int f = 0; f < 40; f++)
+                Assert.Equal(ks[b] + f + 0.02f + 0.0003f, inputs[b, f, 2, 3].item<float>(), 3);
+            Assert.Equal(ks[b] + 40, targets[b, 0].item<float>(), Exact);
+            Assert.Equal(1000 + ks[b] + 40, targets[b, 1].item<float>(), Exact);
+        }
+    }
+
+    [Fact]
+    public void TheWindowsAreAView_NotACopyOfTheStimulus()
+    {
+        TestTorch.Cpu();
+        using var recording = RecordingFixtures.Known(frames: 50);
+        using var windows = new HistoryWindows(recording, history: 10);
+
+        recording.Stimulus[15, 1, 1] = TorchSharp.torch.tensor(-5f);
+
+        // Frame 15 is frame 15-k of window k for k = 6..15.
+        Assert.Equal(-5f, windows.View[6, 9, 1, 1].item<float>());
+        Assert.Equal(-5f, windows.View[15, 0, 1, 1].item<float>());
+        Assert.Equal(recording.Stimulus.storage<float>().data_ptr(), windows.View.storage<float>().data_ptr());
+    }
+
+    [Fact]
+    public void IndicesOutsideTheWindows_AreRefused()
+    {
+        TestTorch.Cpu();
+        using var recording = RecordingFixtures.Known(frames: 50);
+        using var windows = new HistoryWindows(recording, history: 40);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => windows.Batch([10]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => windows.Batch([-1]));
+    }
+
+    [Fact]
+    public void ARecordingNoLongerThanOneWindow_IsRefused_NamingItsLength()
+    {
+        TestTorch.Cpu();
+        using var recording = RecordingFixtures.Known(frames: 40);
+
+        var e = Assert.Throws<ArgumentException>(() => new HistoryWindows(recording, history: 40));
+
+        Assert.Contains("40 frames", e.Message);
+    }
+}
