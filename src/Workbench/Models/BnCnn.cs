@@ -1,0 +1,134 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Workbench.Models.Layers;
+using static TorchSharp.torch;
+
+namespace Workbench.Models;
+
+/// <summary>
+/// The BN-CNN of McIntosh et al. 2016 and its linear-stacked variant (Maheswaranathan et al. 2023), exactly as
+/// torch-deep-retina builds them: conv 8@15×15 → batch norm (per channel × location by default) → Gaussian noise
+/// (training only) → ReLU → conv 8@11×11 → the same → readout (dense, or convolutional per cell) → batch norm → softplus.
+/// All convolutions are valid (no padding), stride 1.
+/// </summary>
+/// <remarks>
+/// Named layers: conv1, bn1, relu1, conv2, bn2, relu2, readout, bn_out. With 5 cells, per-location batch norm and a dense
+/// readout with bias the model has 138,367 trainable parameters, as the reference.
+/// </remarks>
+public sealed class BnCnn : RetinaModel
+{
+    private static readonly string[] Layers = ["conv1", "bn1", "relu1", "conv2", "bn2", "relu2", "readout", "bn_out"];
+
+    private readonly nn.Module<Tensor, Tensor> conv1;
+    private readonly BatchNormalisation bn1;
+    private readonly GaussianNoise noise1;
+    private readonly nn.Module<Tensor, Tensor> conv2;
+    private readonly BatchNormalisation bn2;
+    private readonly GaussianNoise noise2;
+    private readonly nn.Module<Tensor, Tensor> readout;
+    private readonly BatchNorm1d bn_out;
+
+    /// <summary>Builds the model described by <paramref name="spec"/> (kind <see cref="ModelKind.BnCnn"/> or <see cref="ModelKind.Stacked"/>).</summary>
+    /// <exception cref="ArgumentException">The spec is not a convolutional model, or its sizes leave no map.</exception>
+    public BnCnn(ModelSpec spec) : this(spec, stacked: spec.Kind == ModelKind.Stacked, absoluteScale: spec.Kind == ModelKind.Stacked)
+    {
+    }
+
+    private BnCnn(ModelSpec spec, bool stacked, bool absoluteScale) : base(stacked ? "StackedBnCnn" : nameof(BnCnn), spec)
+    {
+        if (spec.Kind is not (ModelKind.BnCnn or ModelKind.Stacked))
+            throw new ArgumentException($"BnCnn builds BnCnn or Stacked models, not {spec.Kind}.", nameof(spec));
+        if (spec.Channels.Count != 2 || spec.Kernels.Count != 2)
+            throw new ArgumentException($"The BN-CNN has two convolutional layers; got channels [{string.Join(", ", spec.Channels)}] and kernels [{string.Join(", ", spec.Kernels)}].");
+        var (h1, w1) = (spec.Height - spec.Kernels[0] + 1, spec.Width - spec.Kernels[0] + 1);
+        var (h2, w2) = (h1 - spec.Kernels[1] + 1, w1 - spec.Kernels[1] + 1);
+        if (h2 < 1 || w2 < 1)
+            throw new ArgumentException($"A {spec.Height}x{spec.Width} stimulus is too small for kernels {spec.Kernels[0]} and {spec.Kernels[1]}.");
+        int c1 = spec.Channels[0], c2 = spec.Channels[1];
+        IsStacked = stacked;
+        conv1 = stacked ? new LinearStackedConv2d(spec.History, c1, spec.Kernels[0], name: "conv1") : nn.Conv2d(spec.History, c1, spec.Kernels[0]);
+        bn1 = new BatchNormalisation(c1, h1, w1, spec.BatchNorm, absoluteScale, name: "bn1");
+        noise1 = new GaussianNoise(spec.Noise, "noise1");
+        conv2 = stacked ? new LinearStackedConv2d(c1, c2, spec.Kernels[1], name: "conv2") : nn.Conv2d(c1, c2, spec.Kernels[1]);
+        bn2 = new BatchNormalisation(c2, h2, w2, spec.BatchNorm, absoluteScale, name: "bn2");
+        noise2 = new GaussianNoise(spec.Noise, "noise2");
+        readout = spec.Readout == ReadoutKind.Dense
+            ? nn.Linear(c2 * h2 * w2, spec.Cells, hasBias: spec.ReadoutBias)
+            : ConvolutionalReadout(spec, c2, h2, w2);
+        bn_out = nn.BatchNorm1d(spec.Cells, eps: 1e-3, momentum: 0.01);
+        RegisterComponents();
+    }
+
+    /// <summary>Whether the convolutions are linear stacks.</summary>
+    public bool IsStacked { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> LayerNames => Layers;
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe)
+    {
+        CheckInput(input);
+        using var scope = torch.NewDisposeScope();
+        var x = Step("conv1", conv1.call(input));
+        x = Step("bn1", bn1.call(x));
+        x = Step("relu1", nn.functional.relu(noise1.call(x)));
+        x = Step("conv2", conv2.call(x));
+        x = Step("bn2", bn2.call(x));
+        x = Step("relu2", nn.functional.relu(noise2.call(x)));
+        x = Step("readout", readout.call(Spec.Readout == ReadoutKind.Dense ? x.flatten(1) : x));
+        x = Step("bn_out", bn_out.call(x));
+        return nn.functional.softplus(x).MoveToOuterDisposeScope();
+
+        Tensor Step(string name, Tensor t)
+        {
+            observe?.Invoke(name, t);
+            return t;
+        }
+    }
+
+    /// <summary>
+    /// For a linear-stacked model, the equivalent model with single convolutions (each stack collapsed into its one
+    /// K×K kernel; batch norms, readout and running statistics copied). Its outputs equal this model's.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is not stacked.</exception>
+    public BnCnn Collapse()
+    {
+        if (!IsStacked) throw new InvalidOperationException("Only a linear-stacked model can be collapsed.");
+        var collapsed = new BnCnn(Spec with { Kind = ModelKind.BnCnn }, stacked: false, absoluteScale: true);
+        var device = bn1.Shift.device;
+        collapsed.to(device);
+        using var noGrad = torch.no_grad();
+        var source = state_dict();
+        var target = collapsed.state_dict();
+        foreach (var (key, value) in source)
+            if (!key.StartsWith("conv1.", StringComparison.Ordinal) && !key.StartsWith("conv2.", StringComparison.Ordinal))
+                target[key].copy_(value);
+        CopyConv(((LinearStackedConv2d)conv1).Collapse(), (Conv2d)collapsed.conv1);
+        CopyConv(((LinearStackedConv2d)conv2).Collapse(), (Conv2d)collapsed.conv2);
+        collapsed.train(training);
+        return collapsed;
+
+        static void CopyConv(Conv2d from, Conv2d to)
+        {
+            to.weight!.copy_(from.weight!);
+            to.bias!.copy_(from.bias!);
+            from.Dispose();
+        }
+    }
+
+    private static CellReadout ConvolutionalReadout(ModelSpec spec, int channels, int h2, int w2)
+    {
+        var positions = spec.CellPositions ?? throw new ArgumentException("A convolutional readout needs CellPositions (receptive-field centres).");
+        if (positions.Count != spec.Cells)
+            throw new ArgumentException($"{positions.Count} cell positions for {spec.Cells} cells.");
+        int mapH = h2 - spec.ReadoutKernel + 1, mapW = w2 - spec.ReadoutKernel + 1;
+        if (mapH < 1 || mapW < 1) throw new ArgumentException($"Readout kernel {spec.ReadoutKernel} is larger than the {h2}x{w2} maps.");
+        // A map position sees stimulus rows [m, m + sum(K) - 3]; its centre is m + (sum(K) - 3) / 2.
+        double offset = (spec.Kernels[0] + spec.Kernels[1] + spec.ReadoutKernel - 3) / 2.0;
+        long Clamp(double v, int size) => Math.Clamp((long)Math.Round(v - offset), 0, size - 1);
+        return new CellReadout(channels, spec.ReadoutKernel,
+            positions.Select(p => Clamp(p.Row, mapH)).ToList(), positions.Select(p => Clamp(p.Column, mapW)).ToList(),
+            spec.ReadoutBias, "readout");
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+using Workbench.Models.Layers;
+
+namespace Workbench.Models;
+
+/// <summary>The model families the workbench trains.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter))]
+public enum ModelKind
+{
+    /// <summary>The McIntosh et al. 2016 BN-CNN: two convolutional layers with batch norm, noise and ReLU, a readout, softplus.</summary>
+    BnCnn,
+    /// <summary>The Neuron 2023 linear-stacked BN-CNN: each large kernel a stack of linear 3×3 convolutions, |γ| batch norm.</summary>
+    Stacked,
+    /// <summary>Linear–nonlinear: a linear filter on a cutout around each cell's receptive field, then softplus.</summary>
+    Ln,
+    /// <summary>Generalised linear model: stimulus filter on a cutout plus a filter over the cell's own spike history, softplus.</summary>
+    Glm,
+}
+
+/// <summary>How the convolutional models map their last feature maps to cells.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter))]
+public enum ReadoutKind
+{
+    /// <summary>Flatten, then a dense layer to all cells (the reference default).</summary>
+    Dense,
+    /// <summary>A convolution with one output channel per cell, read at the cell's receptive-field centre.</summary>
+    Convolutional,
+}
+
+/// <summary>A cell's receptive-field centre in stimulus checkers (row, column).</summary>
+public readonly record struct CellPosition(double Row, double Column);
+
+/// <summary>
+/// Everything needed to rebuild a model: saved as JSON next to its weights, and checked against them on load.
+/// Defaults are the reference's (torch-deep-retina <c>BNCNN</c>: 40-frame history, 50×50, channels 8/8, kernels 15/11,
+/// per-location batch norm, noise 0.05, dense readout with bias).
+/// </summary>
+public sealed record ModelSpec
+{
+    /// <summary>The family.</summary>
+    public ModelKind Kind { get; init; } = ModelKind.BnCnn;
+
+    /// <summary>Frames of stimulus history per prediction (input channels).</summary>
+    public int History { get; init; } = 40;
+
+    /// <summary>Stimulus height in checkers.</summary>
+    public int Height { get; init; } = 50;
+
+    /// <summary>Stimulus width in checkers.</summary>
+    public int Width { get; init; } = 50;
+
+    /// <summary>Number of cells predicted.</summary>
+    public int Cells { get; init; } = 5;
+
+    /// <summary>Channels of the convolutional layers.</summary>
+    public IReadOnlyList<int> Channels { get; init; } = [8, 8];
+
+    /// <summary>Kernel sizes of the convolutional layers.</summary>
+    public IReadOnlyList<int> Kernels { get; init; } = [15, 11];
+
+    /// <summary>Batch-norm statistics of the convolutional layers.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter))]
+    public BatchNormMode BatchNorm { get; init; } = BatchNormMode.PerLocation;
+
+    /// <summary>Readout of the convolutional models.</summary>
+    public ReadoutKind Readout { get; init; } = ReadoutKind.Dense;
+
+    /// <summary>Kernel of a convolutional readout.</summary>
+    public int ReadoutKernel { get; init; } = 11;
+
+    /// <summary>Whether the readout has a bias (torch reference: yes; Keras and the stacked models: no).</summary>
+    public bool ReadoutBias { get; init; } = true;
+
+    /// <summary>Standard deviation of the training-time Gaussian noise after each batch norm.</summary>
+    public double Noise { get; init; } = 0.05;
+
+    /// <summary>Receptive-field centres of the cells (convolutional readout, LN and GLM cutouts).</summary>
+    public IReadOnlyList<CellPosition>? CellPositions { get; init; }
+
+    /// <summary>Side of the square cutout around each cell's receptive field (LN and GLM).</summary>
+    public int Cutout { get; init; } = 15;
+
+    /// <summary>Bins of the cell's own spike history the GLM sees.</summary>
+    public int SpikeHistory { get; init; } = 40;
+
+    /// <summary>The reference BN-CNN for <paramref name="cells"/> cells.</summary>
+    public static ModelSpec BnCnnFor(int cells, int height = 50, int width = 50) => new() { Cells = cells, Height = height, Width = width };
+
+    /// <summary>The linear-stacked BN-CNN (|γ| batch norm, no readout bias) for <paramref name="cells"/> cells.</summary>
+    public static ModelSpec StackedFor(int cells, int height = 50, int width = 50) =>
+        new() { Kind = ModelKind.Stacked, Cells = cells, Height = height, Width = width, ReadoutBias = false };
+}

@@ -1,0 +1,47 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workbench.Models;
+
+/// <summary>
+/// A model of retinal responses: input stimulus history <c>(B, History, H, W)</c>, output firing rates <c>(B, Cells)</c>,
+/// with named internal layers. Analyses take this type, so they work alike on every family.
+/// </summary>
+public abstract class RetinaModel : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the model.</summary>
+    protected RetinaModel(string name, ModelSpec spec) : base(name) => Spec = spec;
+
+    /// <summary>The architecture, as saved with checkpoints.</summary>
+    public ModelSpec Spec { get; }
+
+    /// <summary>Names of the internal layers whose outputs <see cref="Activations"/> returns, in forward order.</summary>
+    public abstract IReadOnlyList<string> LayerNames { get; }
+
+    /// <summary>Runs the model and returns the outputs of the named layers (all of <see cref="LayerNames"/> when null)
+    /// plus the final rates under "output".</summary>
+    public IReadOnlyDictionary<string, Tensor> Activations(Tensor input, IEnumerable<string>? layers = null)
+    {
+        var wanted = (layers ?? LayerNames).ToHashSet(StringComparer.Ordinal);
+        foreach (string name in wanted.Where(n => !LayerNames.Contains(n)))
+            throw new ArgumentException($"{GetName()} has no layer '{name}'; its layers are {string.Join(", ", LayerNames)}.");
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        // Layer outputs live in the forward pass's dispose scope; move copies of the handles out to the caller's.
+        result["output"] = Forward(input, (name, t) => { if (wanted.Contains(name)) result[name] = t.alias().MoveToOuterDisposeScope(); });
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor input) => Forward(input, null);
+
+    /// <summary>The forward pass, reporting each named layer's output to <paramref name="observe"/> when given.</summary>
+    protected abstract Tensor Forward(Tensor input, Action<string, Tensor>? observe);
+
+    /// <summary>Checks the input shape against the spec, naming what was expected.</summary>
+    protected void CheckInput(Tensor input)
+    {
+        if (input.dim() != 4 || input.shape[1] != Spec.History || input.shape[2] != Spec.Height || input.shape[3] != Spec.Width)
+            throw new ArgumentException(
+                $"{GetName()} expects input (B, {Spec.History}, {Spec.Height}, {Spec.Width}), got [{string.Join(", ", input.shape)}].");
+    }
+}
