@@ -13,6 +13,7 @@ namespace Workbench.Data;
 public sealed class HistoryWindows : IDisposable
 {
     private readonly torch.Tensor _view;
+    private readonly torch.Tensor? _countsView;
 
     /// <summary>Windows of <paramref name="history"/> frames over <paramref name="recording"/>.</summary>
     /// <exception cref="ArgumentException">The recording is not longer than one window.</exception>
@@ -27,6 +28,11 @@ public sealed class HistoryWindows : IDisposable
         var stimulus = recording.Stimulus.is_contiguous() ? recording.Stimulus : throw new ArgumentException("The stimulus must be contiguous.");
         // Consecutive windows start one frame apart; inside a window, frames are one frame apart.
         _view = stimulus.as_strided([Count, history, h, w], [h * w, h * w, w, 1]).DetachFromDisposeScope();
+        if (recording.Counts is { } counts)
+        {
+            long n = counts.shape[1];
+            _countsView = counts.contiguous().as_strided([Count, history, n], [n, n, 1]).DetachFromDisposeScope();
+        }
     }
 
     /// <summary>The recording the windows look into.</summary>
@@ -59,6 +65,25 @@ public sealed class HistoryWindows : IDisposable
         return (inputs, targets);
     }
 
+    /// <summary>
+    /// The recorded spike counts of the bins each window covers, <c>(B, History, N)</c> — the history a GLM sees when
+    /// predicting bin <c>k + History</c> open-loop.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The recording has no binned counts.</exception>
+    public torch.Tensor SpikeHistory(ReadOnlySpan<long> indices, torch.Device? device = null)
+    {
+        var view = _countsView ?? throw new InvalidOperationException($"{Recording.Provenance.Source}: the recording has no binned spike counts.");
+        foreach (long i in indices)
+            if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), i, $"Window index outside [0, {Count}).");
+        using var idx = torch.tensor(indices.ToArray(), torch.int64);
+        var history = view.index_select(0, idx);
+        return device is not null && device.type != DeviceType.CPU ? history.to(device, disposeAfter: true) : history;
+    }
+
     /// <inheritdoc/>
-    public void Dispose() => _view.Dispose();
+    public void Dispose()
+    {
+        _view.Dispose();
+        _countsView?.Dispose();
+    }
 }

@@ -20,19 +20,31 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
 
     /// <summary>Runs the model and returns the outputs of the named layers (all of <see cref="LayerNames"/> when null)
     /// plus the final rates under "output".</summary>
-    public IReadOnlyDictionary<string, Tensor> Activations(Tensor input, IEnumerable<string>? layers = null)
+    public IReadOnlyDictionary<string, Tensor> Activations(Tensor input, IEnumerable<string>? layers = null, Tensor? spikeHistory = null)
     {
         var wanted = (layers ?? LayerNames).ToHashSet(StringComparer.Ordinal);
         foreach (string name in wanted.Where(n => !LayerNames.Contains(n)))
             throw new ArgumentException($"{GetName()} has no layer '{name}'; its layers are {string.Join(", ", LayerNames)}.");
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         // Layer outputs live in the forward pass's dispose scope; move copies of the handles out to the caller's.
-        result["output"] = Forward(input, (name, t) => { if (wanted.Contains(name)) result[name] = t.alias().MoveToOuterDisposeScope(); });
+        result["output"] = Forward(input, spikeHistory, (name, t) => { if (wanted.Contains(name)) result[name] = t.alias().MoveToOuterDisposeScope(); });
         return result;
     }
 
+    /// <summary>Whether predictions also need the cells' recorded spike counts in the preceding bins (the GLM).</summary>
+    public virtual bool NeedsSpikeHistory => false;
+
     /// <inheritdoc/>
     public override Tensor forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// Rates for stimulus windows <c>(B, History, H, W)</c> and, for models that need it, the recorded spike counts of the
+    /// preceding bins <c>(B, History, N)</c> (ignored by the others).
+    /// </summary>
+    public Tensor Predict(Tensor stimulus, Tensor? spikeHistory = null) => Forward(stimulus, spikeHistory, null);
+
+    /// <summary>The forward pass with optional spike history; models that do not use it ignore it.</summary>
+    protected virtual Tensor Forward(Tensor stimulus, Tensor? spikeHistory, Action<string, Tensor>? observe) => Forward(stimulus, observe);
 
     /// <summary>The forward pass, reporting each named layer's output to <paramref name="observe"/> when given.</summary>
     protected abstract Tensor Forward(Tensor input, Action<string, Tensor>? observe);

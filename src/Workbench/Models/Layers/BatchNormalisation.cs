@@ -40,10 +40,10 @@ public sealed class BatchNormalisation : nn.Module<Tensor, Tensor>
         Momentum = momentum;
         Shape = [channels, height, width];
         long features = mode == BatchNormMode.PerLocation ? channels * height * width : channels;
-        weight = new Parameter(torch.ones(features));
-        bias = new Parameter(torch.zeros(features));
-        running_mean = torch.zeros(features);
-        running_var = torch.ones(features);
+        weight = Parameters.Of(torch.ones(features));
+        bias = Parameters.Of(torch.zeros(features));
+        running_mean = Parameters.Buffer(torch.zeros(features));
+        running_var = Parameters.Buffer(torch.ones(features));
         RegisterComponents();
     }
 

@@ -29,8 +29,8 @@ public sealed class CellReadout : nn.Module<Tensor, Tensor>
         string name = nameof(CellReadout)) : base(name)
     {
         conv = nn.Conv2d(inChannels, mapRows.Count, kernel, bias: bias);
-        rows = torch.tensor(mapRows.ToArray());
-        columns = torch.tensor(mapColumns.ToArray());
+        rows = Parameters.Buffer(torch.tensor(mapRows.ToArray()));
+        columns = Parameters.Buffer(torch.tensor(mapColumns.ToArray()));
         RegisterComponents();
     }
 

@@ -1,0 +1,69 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Workbench.Models.Layers;
+using static TorchSharp.torch;
+
+namespace Workbench.Models;
+
+/// <summary>
+/// Generalised linear model (the deep-retina comparison, after Pillow et al. 2008): per cell, a stimulus filter over a
+/// cutout around its receptive field, a filter over the cell's own spike counts in the preceding bins, and a bias,
+/// through a softplus. Evaluated open-loop: the history is the recorded spikes, not the model's own.
+/// Named layers: <c>stimulus_drive</c>, <c>history_drive</c> (each (B, N)).
+/// </summary>
+public sealed class Glm : RetinaModel
+{
+    private readonly Parameter stimulus_filters;
+    private readonly Parameter history_filters;
+    private readonly Parameter bias;
+    private readonly Cutouts _cutouts;
+
+    /// <summary>Builds the model. Needs <see cref="ModelSpec.CellPositions"/> for the cutouts.</summary>
+    public Glm(ModelSpec spec) : base(nameof(Glm), spec)
+    {
+        if (spec.Kind != ModelKind.Glm) throw new ArgumentException($"Glm builds Glm models, not {spec.Kind}.", nameof(spec));
+        var centres = spec.CellPositions ?? throw new ArgumentException("A GLM needs CellPositions (receptive-field centres) for its cutouts.");
+        if (centres.Count != spec.Cells) throw new ArgumentException($"{centres.Count} cell positions for {spec.Cells} cells.");
+        if (spec.SpikeHistory < 1 || spec.SpikeHistory > spec.History)
+            throw new ArgumentException($"SpikeHistory must be 1..{spec.History} bins (the stimulus history), got {spec.SpikeHistory}.");
+        _cutouts = new Cutouts(centres, spec.Cutout, spec.Height, spec.Width);
+        double bound = 1 / Math.Sqrt(spec.History * spec.Cutout * spec.Cutout);
+        stimulus_filters = Parameters.Of((torch.rand(spec.Cells, spec.History, spec.Cutout, spec.Cutout) * 2 - 1) * bound);
+        history_filters = Parameters.Of(torch.zeros(spec.Cells, spec.SpikeHistory));
+        bias = Parameters.Of(torch.zeros(spec.Cells));
+        RegisterComponents();
+    }
+
+    /// <summary>Stimulus filters, (N, History, c, c).</summary>
+    public Tensor StimulusFilters => stimulus_filters;
+
+    /// <summary>Spike-history filters, (N, SpikeHistory); the last entry weighs the most recent bin.</summary>
+    public Tensor HistoryFilters => history_filters;
+
+    /// <inheritdoc/>
+    public override bool NeedsSpikeHistory => true;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> LayerNames => ["stimulus_drive", "history_drive"];
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe) =>
+        throw new InvalidOperationException("The GLM also needs the cells' spike history: call Predict(stimulus, spikeHistory).");
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor stimulus, Tensor? spikeHistory, Action<string, Tensor>? observe)
+    {
+        CheckInput(stimulus);
+        if (spikeHistory is null || spikeHistory.dim() != 3 || spikeHistory.shape[0] != stimulus.shape[0]
+            || spikeHistory.shape[1] < Spec.SpikeHistory || spikeHistory.shape[2] != Spec.Cells)
+            throw new ArgumentException(
+                $"Glm expects spike history (B, >= {Spec.SpikeHistory}, {Spec.Cells}) counts, got [{string.Join(", ", spikeHistory?.shape ?? [])}].");
+        using var scope = torch.NewDisposeScope();
+        var drive = (_cutouts.Extract(stimulus).flatten(2) * stimulus_filters.flatten(1).unsqueeze(0)).sum(2);
+        observe?.Invoke("stimulus_drive", drive);
+        var recent = spikeHistory.narrow(1, spikeHistory.shape[1] - Spec.SpikeHistory, Spec.SpikeHistory); // (B, S, N)
+        var history = (recent * history_filters.t().unsqueeze(0)).sum(1);
+        observe?.Invoke("history_drive", history);
+        return nn.functional.softplus(drive + history + bias).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,55 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using Workbench.Models.Layers;
+using static TorchSharp.torch;
+
+namespace Workbench.Models;
+
+/// <summary>
+/// Linear–nonlinear model fitted by gradient descent: per cell, a linear spatiotemporal filter over a cutout around its
+/// receptive field (the whole stimulus when no centres are given, as torch-deep-retina's <c>LN</c>), a bias, and a
+/// softplus. Named layers: <c>linear</c> (the generator signal, (B, N)).
+/// </summary>
+public sealed class LnModel : RetinaModel
+{
+    private readonly Parameter filters;
+    private readonly Parameter bias;
+    private readonly Cutouts? _cutouts;
+
+    /// <summary>Builds the model; <see cref="ModelSpec.CellPositions"/> and <see cref="ModelSpec.Cutout"/> choose the cutouts.</summary>
+    public LnModel(ModelSpec spec) : base(nameof(LnModel), spec)
+    {
+        if (spec.Kind != ModelKind.Ln) throw new ArgumentException($"LnModel builds Ln models, not {spec.Kind}.", nameof(spec));
+        _cutouts = spec.CellPositions is { } centres ? new Cutouts(centres, spec.Cutout, spec.Height, spec.Width) : null;
+        long h = _cutouts?.Size ?? spec.Height, w = _cutouts?.Size ?? spec.Width;
+        if (_cutouts is not null && spec.CellPositions!.Count != spec.Cells)
+            throw new ArgumentException($"{spec.CellPositions.Count} cell positions for {spec.Cells} cells.");
+        // Small random start, as a linear layer's default: uniform in ±1/sqrt(fan-in).
+        double bound = 1 / Math.Sqrt(spec.History * h * w);
+        filters = Parameters.Of((torch.rand(spec.Cells, spec.History, h, w) * 2 - 1) * bound);
+        bias = Parameters.Of(torch.zeros(spec.Cells));
+        RegisterComponents();
+    }
+
+    /// <summary>The filters, (N, History, c, c).</summary>
+    public Tensor Filters => filters;
+
+    /// <summary>Where each cell's cutout lies, if the model uses cutouts.</summary>
+    public Cutouts? CutoutPlacement => _cutouts;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> LayerNames => ["linear"];
+
+    /// <inheritdoc/>
+    protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe)
+    {
+        CheckInput(input);
+        using var scope = torch.NewDisposeScope();
+        var generator = _cutouts is null
+            ? input.flatten(1).matmul(filters.flatten(1).t())
+            : (_cutouts.Extract(input).flatten(2) * filters.flatten(1).unsqueeze(0)).sum(2);
+        generator = generator + bias;
+        observe?.Invoke("linear", generator);
+        return nn.functional.softplus(generator).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,14 @@
+namespace Workbench.Models;
+
+/// <summary>Builds a model from its spec: the one place that maps <see cref="ModelKind"/> to a class.</summary>
+public static class RetinaModels
+{
+    /// <summary>A freshly initialised model for <paramref name="spec"/> (build it outside any dispose scope).</summary>
+    public static RetinaModel Create(ModelSpec spec) => spec.Kind switch
+    {
+        ModelKind.BnCnn or ModelKind.Stacked => new BnCnn(spec),
+        ModelKind.Ln => new LnModel(spec),
+        ModelKind.Glm => new Glm(spec),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown model kind."),
+    };
+}
