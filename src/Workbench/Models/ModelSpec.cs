@@ -15,6 +15,8 @@ public enum ModelKind
     Ln,
     /// <summary>Generalised linear model: stimulus filter on a cutout plus a filter over the cell's own spike history, softplus.</summary>
     Glm,
+    /// <summary>Linear–nonlinear model built by reverse correlation: STA filter on a cutout, binned nonlinearity.</summary>
+    RevCorLn,
 }
 
 /// <summary>How the convolutional models map their last feature maps to cells.</summary>
@@ -79,6 +81,9 @@ public sealed record ModelSpec
 
     /// <summary>Side of the square cutout around each cell's receptive field (LN and GLM).</summary>
     public int Cutout { get; init; } = 15;
+
+    /// <summary>Quantile bins of a reverse-correlation LN model's nonlinearity.</summary>
+    public int NonlinearityBins { get; init; } = 40;
 
     /// <summary>Bins of the cell's own spike history the GLM sees.</summary>
     public int SpikeHistory { get; init; } = 40;

@@ -9,6 +9,7 @@ public static class RetinaModels
         ModelKind.BnCnn or ModelKind.Stacked => new BnCnn(spec),
         ModelKind.Ln => new LnModel(spec),
         ModelKind.Glm => new Glm(spec),
+        ModelKind.RevCorLn => new RevCorLn(spec),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown model kind."),
     };
 }

@@ -32,6 +32,18 @@ public sealed class Cutouts
     /// <summary>Left column of each cell's patch.</summary>
     public IReadOnlyList<int> Columns { get; }
 
+    /// <summary>Each cell's own patch of per-cell maps <c>(N, T, H, W)</c> (filters, STAs) as <c>(N, T, c, c)</c>.</summary>
+    public Tensor ExtractOwn(Tensor perCell)
+    {
+        if (perCell.dim() != 4 || perCell.shape[0] != Rows.Count)
+            throw new ArgumentException($"Expected per-cell maps ({Rows.Count}, T, H, W), got [{string.Join(", ", perCell.shape)}].");
+        using var scope = torch.NewDisposeScope();
+        var patches = Enumerable.Range(0, Rows.Count)
+            .Select(n => perCell[n].narrow(1, Rows[n], Size).narrow(2, Columns[n], Size))
+            .ToArray();
+        return torch.stack(patches, 0).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The patches of <paramref name="input"/> <c>(B, T, H, W)</c> as <c>(B, N, T, c, c)</c>.</summary>
     public Tensor Extract(Tensor input)
     {
