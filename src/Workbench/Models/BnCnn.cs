@@ -12,7 +12,8 @@ namespace Workbench.Models;
 /// All convolutions are valid (no padding), stride 1.
 /// </summary>
 /// <remarks>
-/// Named layers: conv1, bn1, relu1, conv2, bn2, relu2, readout, bn_out. With 5 cells, per-location batch norm and a dense
+/// Named layers: conv1, bn1, relu1, conv2, bn2, relu2, readout, bn_out. The plain convolutions are <see cref="FastConv2d"/>
+/// (same maths, a faster weight gradient on CPU). With 5 cells, per-location batch norm and a dense
 /// readout with bias the model has 138,367 trainable parameters, as the reference.
 /// </remarks>
 public sealed class BnCnn : RetinaModel
@@ -46,10 +47,10 @@ public sealed class BnCnn : RetinaModel
             throw new ArgumentException($"A {spec.Height}x{spec.Width} stimulus is too small for kernels {spec.Kernels[0]} and {spec.Kernels[1]}.");
         int c1 = spec.Channels[0], c2 = spec.Channels[1];
         IsStacked = stacked;
-        conv1 = stacked ? new LinearStackedConv2d(spec.History, c1, spec.Kernels[0], name: "conv1") : nn.Conv2d(spec.History, c1, spec.Kernels[0]);
+        conv1 = stacked ? new LinearStackedConv2d(spec.History, c1, spec.Kernels[0], name: "conv1") : new FastConv2d(spec.History, c1, spec.Kernels[0], name: "conv1");
         bn1 = new BatchNormalisation(c1, h1, w1, spec.BatchNorm, absoluteScale, name: "bn1");
         noise1 = new GaussianNoise(spec.Noise, "noise1");
-        conv2 = stacked ? new LinearStackedConv2d(c1, c2, spec.Kernels[1], name: "conv2") : nn.Conv2d(c1, c2, spec.Kernels[1]);
+        conv2 = stacked ? new LinearStackedConv2d(c1, c2, spec.Kernels[1], name: "conv2") : new FastConv2d(c1, c2, spec.Kernels[1], name: "conv2");
         bn2 = new BatchNormalisation(c2, h2, w2, spec.BatchNorm, absoluteScale, name: "bn2");
         noise2 = new GaussianNoise(spec.Noise, "noise2");
         readout = spec.Readout == ReadoutKind.Dense
@@ -104,15 +105,15 @@ public sealed class BnCnn : RetinaModel
         foreach (var (key, value) in source)
             if (!key.StartsWith("conv1.", StringComparison.Ordinal) && !key.StartsWith("conv2.", StringComparison.Ordinal))
                 target[key].copy_(value);
-        CopyConv(((LinearStackedConv2d)conv1).Collapse(), (Conv2d)collapsed.conv1);
-        CopyConv(((LinearStackedConv2d)conv2).Collapse(), (Conv2d)collapsed.conv2);
+        CopyConv(((LinearStackedConv2d)conv1).Collapse(), (FastConv2d)collapsed.conv1);
+        CopyConv(((LinearStackedConv2d)conv2).Collapse(), (FastConv2d)collapsed.conv2);
         collapsed.train(training);
         return collapsed;
 
-        static void CopyConv(Conv2d from, Conv2d to)
+        static void CopyConv(Conv2d from, FastConv2d to)
         {
-            to.weight!.copy_(from.weight!);
-            to.bias!.copy_(from.bias!);
+            to.Weight.copy_(from.weight!);
+            to.Bias!.copy_(from.bias!);
             from.Dispose();
         }
     }
