@@ -34,6 +34,8 @@ public static class NotebookDisplay
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Summary(chart)), PlainTextFormatter.MimeType);
         Formatter.Register<torch.Tensor>((t, writer) => writer.Write($"<pre>{Encode(TensorText(t))}</pre>"), HtmlFormatter.MimeType);
         Formatter.Register<torch.Tensor>((t, writer) => writer.Write(TensorText(t)), PlainTextFormatter.MimeType);
+        Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
         Formatter.Register<RuntimeReport>((r, writer) => writer.Write(Table(r.Rows())), HtmlFormatter.MimeType);
         Formatter.Register<RuntimeReport>((r, writer) => writer.Write(r.ToString()), PlainTextFormatter.MimeType);
     }
@@ -59,6 +61,10 @@ public static class NotebookDisplay
                 break;
             case string s:
                 bundle[PlainTextFormatter.MimeType] = s;
+                break;
+            case TrainingProgressView view:
+                bundle[HtmlFormatter.MimeType] = view.ToHtml();
+                bundle[PlainTextFormatter.MimeType] = view.ToString();
                 break;
             case var v when v.GetType().IsPrimitive || v is decimal or DateTime or DateTimeOffset or TimeSpan or Guid or Enum:
                 bundle[PlainTextFormatter.MimeType] = v.ToDisplayString(PlainTextFormatter.MimeType);

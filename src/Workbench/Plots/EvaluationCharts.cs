@@ -1,0 +1,28 @@
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Workbench.Metrics;
+using CSharpChart = Plotly.NET.CSharp.Chart;
+
+namespace Workbench.Plots;
+
+/// <summary>Charts comparing models on held-out data.</summary>
+public static class EvaluationCharts
+{
+    /// <summary>
+    /// Test correlation per cell for each model, with each cell's reliability ceiling (the paper's Fig. 1B), plus
+    /// optional published reference values drawn as horizontal lines.
+    /// </summary>
+    public static GenericChart ModelComparison(IReadOnlyList<ModelEvaluation> models, IEnumerable<(string Name, double Value)>? published = null, string? title = null)
+    {
+        if (models.Count == 0) throw new ArgumentException("Nothing to compare.", nameof(models));
+        var cells = models[0].Cells.Select(c => c.Name).ToArray();
+        var charts = models.Select(m => CSharpChart.Column<double, string, string>(m.Cells.Select(c => c.Correlation), cells, Name: $"{m.Model} (mean {m.MeanCorrelation:F3})")).ToList();
+        var ceiling = models[0].Cells.Select(c => c.Ceiling).ToArray();
+        if (ceiling.All(double.IsFinite))
+            charts.Add(CSharpChart.Point<string, double, string>(cells, ceiling, Name: $"reliability ceiling (mean {ceiling.Average():F3})"));
+        foreach (var (name, value) in published ?? [])
+            charts.Add(CSharpChart.Line<string, double, string>([cells[0], cells[^1]], [value, value], Name: $"{name}: {value:F3}"));
+        return CSharpChart.Combine(charts).Axes("cell", "correlation with the trial-averaged test response")
+            .Titled(title ?? "Held-out correlation per cell").WithSize(1000, 420);
+    }
+}
