@@ -1,0 +1,84 @@
+using TorchSharp;
+using Workbench.Analysis;
+using Workbench.Data;
+using Workbench.Models;
+
+namespace Workbench.Training;
+
+/// <summary>A fitted model and how it was fitted.</summary>
+/// <param name="Model">The model, in eval mode, on the training device.</param>
+/// <param name="Training">The gradient-descent run, or null for models built in closed form (reverse-correlation LN).</param>
+/// <param name="CentresEstimated">Whether receptive-field centres had to be estimated from the data (the recording had none).</param>
+public sealed record FitResult(RetinaModel Model, TrainingResult? Training, bool CentresEstimated);
+
+/// <summary>
+/// From a training recording and a model family to a fitted model: builds the spec that fits the data (cells, size,
+/// receptive-field centres for cutouts and convolutional readouts — from the recording, or estimated by reverse
+/// correlation on the training blocks), seeds, builds the model outside any dispose scope, and trains or fits it.
+/// </summary>
+public static class Fitting
+{
+    /// <summary>Fits a model of <paramref name="kind"/> to <paramref name="train"/>.</summary>
+    /// <param name="train">The training recording (normalised).</param>
+    /// <param name="kind">The family.</param>
+    /// <param name="options">Training options (history, seed, epochs …).</param>
+    /// <param name="context">Device, run directory, progress.</param>
+    /// <param name="customise">Adjusts the spec before the model is built (channels, readout, cutout …).</param>
+    public static FitResult Fit(Recording train, ModelKind kind, TrainingOptions options, TrainingContext? context = null,
+        Func<ModelSpec, ModelSpec>? customise = null)
+    {
+        options.Validate();
+        context ??= new TrainingContext();
+        var spec = new ModelSpec
+        {
+            Kind = kind,
+            History = options.History,
+            Height = (int)train.Height,
+            Width = (int)train.Width,
+            Cells = train.Cells.Count,
+            ReadoutBias = kind != ModelKind.Stacked,
+        };
+        spec = customise?.Invoke(spec) ?? spec;
+        bool estimated = false;
+        bool needsCentres = spec.Kind is ModelKind.Ln or ModelKind.Glm or ModelKind.RevCorLn || spec.Readout == ReadoutKind.Convolutional;
+        if (needsCentres && spec.CellPositions is null)
+        {
+            (spec, estimated) = (spec with { CellPositions = Centres(train, options) }, !train.Cells.All(c => c.Row is not null && c.Column is not null));
+        }
+        if (context.DataForCheckpoints is null) context = context with { DataForCheckpoints = train };
+
+        torch.manual_seed(options.Seed);
+        if (spec.Kind == ModelKind.RevCorLn)
+        {
+            using var windows = new HistoryWindows(train, options.History);
+            var split = TimeSplit.Blocks(windows.Count, options.History, options.ValidationFraction, options.ValidationBlocks);
+            var fitted = RevCorLn.Fit(windows, split.Training, spec, spec.NonlinearityBins);
+            fitted.to(context.Device);
+            fitted.eval();
+            if (context.RunDirectory is { } folder)
+            {
+                var run = new RunDirectory(folder);
+                Directory.CreateDirectory(run.Path);
+                Checkpoint.Save(fitted, run.BestWeights, new CheckpointInfo(fitted.Spec, train.Normalisation, train.Cells, train.Provenance, 0, null));
+            }
+            return new FitResult(fitted, null, estimated);
+        }
+        var model = RetinaModels.Create(spec);
+        var result = Trainer.Train(model, train, options, context);
+        return new FitResult(model, result, estimated);
+    }
+
+    /// <summary>
+    /// Receptive-field centres: the recording's own when every cell has one (simulator ground truth, the reference's
+    /// CENTERS table), otherwise the peak of each cell's STA over the training blocks.
+    /// </summary>
+    public static IReadOnlyList<CellPosition> Centres(Recording train, TrainingOptions options)
+    {
+        if (train.Cells.All(c => c.Row is not null && c.Column is not null))
+            return train.Cells.Select(c => new CellPosition(c.Row!.Value, c.Column!.Value)).ToList();
+        using var windows = new HistoryWindows(train, options.History);
+        var split = TimeSplit.Blocks(windows.Count, options.History, options.ValidationFraction, options.ValidationBlocks);
+        using var stas = ReverseCorrelation.SpikeTriggeredAverages(windows, split.Training);
+        return ReverseCorrelation.Centres(stas);
+    }
+}
