@@ -17,6 +17,8 @@ public enum ModelKind
     Glm,
     /// <summary>Linear–nonlinear model built by reverse correlation: STA filter on a cutout, binned nonlinearity.</summary>
     RevCorLn,
+    /// <summary>Any other module with the same contract (a TorchScript export from PyTorch, a user's own module), wrapped.</summary>
+    External,
 }
 
 /// <summary>How the convolutional models map their last feature maps to cells.</summary>

@@ -10,6 +10,7 @@ public static class RetinaModels
         ModelKind.Ln => new LnModel(spec),
         ModelKind.Glm => new Glm(spec),
         ModelKind.RevCorLn => new RevCorLn(spec),
+        ModelKind.External => throw new ArgumentException("External models are not rebuilt from a spec: load them with ExternalModel.LoadTorchScript or wrap the module with new ExternalModel(module, spec)."),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown model kind."),
     };
 }
