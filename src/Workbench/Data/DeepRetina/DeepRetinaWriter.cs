@@ -1,0 +1,193 @@
+using System.Runtime.InteropServices;
+using PureHDF;
+using PureHDF.Filters;
+using PureHDF.Selections;
+using PureHDF.VOL.Native;
+using TorchSharp;
+
+namespace Workbench.Data.DeepRetina;
+
+/// <summary>One split of a deep-retina file, as stored.</summary>
+/// <param name="Stimulus">The movie (T, H, W), written in its own dtype: uint8, float32 or float64.</param>
+/// <param name="FiringRates">Firing rates (N, T) in Hz by estimate width in ms (5, 10, 20) → <c>response/firing_rate_{ms}ms</c>.</param>
+/// <param name="Binned">Spike counts (N, T) → <c>response/binned</c>.</param>
+/// <param name="RepeatRates">Test repeats (R, N, T) by estimate width → <c>repeats/firing_rate_{ms}ms</c>.</param>
+/// <param name="RepeatCells">Test repeats (R, N, T) written per cell as <c>repeats/cellNN</c> (R, T), the older layout.</param>
+public sealed record DeepRetinaSplit(
+    torch.Tensor Stimulus,
+    IReadOnlyDictionary<int, torch.Tensor> FiringRates,
+    torch.Tensor? Binned = null,
+    IReadOnlyDictionary<int, torch.Tensor>? RepeatRates = null,
+    torch.Tensor? RepeatCells = null);
+
+/// <summary>A whole deep-retina file.</summary>
+/// <param name="Train">The training split.</param>
+/// <param name="Test">The test split.</param>
+/// <param name="FramePeriod">Seconds per frame; <c>train/time</c> and <c>test/time</c> are written from it.</param>
+/// <param name="Stas">Per-cell white-noise STAs (T, H, W) → <c>train/stas/cellNN</c>.</param>
+/// <param name="Attributes">String attributes of the root group (provenance).</param>
+public sealed record DeepRetinaContent(
+    DeepRetinaSplit Train,
+    DeepRetinaSplit Test,
+    double FramePeriod = 0.01,
+    IReadOnlyDictionary<int, torch.Tensor>? Stas = null,
+    IReadOnlyDictionary<string, string>? Attributes = null);
+
+/// <summary>How to lay the stimulus out on disk.</summary>
+/// <param name="ChunkFrames">Frames per chunk; 0 writes it contiguous.</param>
+/// <param name="Deflate">Compress chunks with deflate (level 1; PureHDF supports levels 0, 1 and 9).</param>
+/// <param name="Shuffle">Apply the byte-shuffle filter before deflate.</param>
+public sealed record DeepRetinaWriteOptions(int ChunkFrames = 0, bool Deflate = false, bool Shuffle = false);
+
+/// <summary>
+/// Writes files in the deep-retina layout (what <see cref="DeepRetinaFile"/> reads), used by the synthetic retina and
+/// by tests. The stimulus is streamed slab by slab, so a long movie is never duplicated in memory. The file appears
+/// only once complete: it is written under a temporary name in the same folder and renamed.
+/// </summary>
+public static class DeepRetinaWriter
+{
+    private const long SlabFrames = 2048;
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/>.</summary>
+    /// <exception cref="ArgumentException">Shapes disagree (named), or a stimulus dtype is not uint8/float32/float64.</exception>
+    public static void Write(string path, DeepRetinaContent content, DeepRetinaWriteOptions? options = null)
+    {
+        options ??= new DeepRetinaWriteOptions();
+        Check(content.Train, "train");
+        Check(content.Test, "test");
+        var file = new H5File();
+        foreach (var (key, value) in content.Attributes ?? new Dictionary<string, string>()) file.Attributes[key] = value;
+        var pending = new List<(H5Dataset Dataset, torch.Tensor Stimulus)>();
+        file["train"] = Split(content.Train, content.FramePeriod, options, pending, isTest: false);
+        file["test"] = Split(content.Test, content.FramePeriod, options, pending, isTest: true);
+        if (content.Stas is { Count: > 0 } stas)
+        {
+            var group = new H5Group();
+            foreach (var (cell, sta) in stas) group[CellInfo.NameOf(cell)] = Dense(sta);
+            ((H5Group)file["train"])["stas"] = group;
+        }
+        WriteAtomically(path, file, pending);
+    }
+
+    /// <summary>Writes <paramref name="file"/> under a temporary name, streams each pending stimulus into it, then renames.</summary>
+    internal static void WriteAtomically(string path, H5File file, IReadOnlyList<(H5Dataset Dataset, torch.Tensor Stimulus)> pending)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var writer = file.BeginWrite(temp))
+                foreach (var (dataset, stimulus) in pending) Stream(writer, dataset, stimulus);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static H5Group Split(DeepRetinaSplit split, double period, DeepRetinaWriteOptions options,
+        List<(H5Dataset, torch.Tensor)> pending, bool isTest)
+    {
+        long frames = split.Stimulus.shape[0];
+        var response = new H5Group();
+        foreach (var (ms, rates) in split.FiringRates) response[$"firing_rate_{ms}ms"] = Dense(rates);
+        if (split.Binned is { } binned) response["binned"] = Dense(binned);
+        var group = new H5Group
+        {
+            ["stimulus"] = Deferred(split.Stimulus, options, pending),
+            ["response"] = response,
+            ["time"] = new H5Dataset(Enumerable.Range(0, (int)frames).Select(i => i * period).ToArray()),
+        };
+        if (isTest && (split.RepeatRates is { Count: > 0 } || split.RepeatCells is not null))
+        {
+            var repeats = new H5Group();
+            foreach (var (ms, r) in split.RepeatRates ?? new Dictionary<int, torch.Tensor>()) repeats[$"firing_rate_{ms}ms"] = Dense(r);
+            if (split.RepeatCells is { } cells)
+                for (int c = 0; c < cells.shape[1]; c++)
+                    repeats[CellInfo.NameOf(c)] = Dense(cells[.., c, ..]);
+            group["repeats"] = repeats;
+        }
+        return group;
+    }
+
+    private static H5Dataset Deferred(torch.Tensor stimulus, DeepRetinaWriteOptions options, List<(H5Dataset, torch.Tensor)> pending)
+    {
+        ulong[] dims = stimulus.shape.Select(d => (ulong)d).ToArray();
+        uint[]? chunks = options.ChunkFrames > 0 ? [(uint)Math.Min(options.ChunkFrames, stimulus.shape[0]), (uint)stimulus.shape[1], (uint)stimulus.shape[2]] : null;
+        var filters = new List<H5Filter>();
+        if (options.Shuffle) filters.Add(ShuffleFilter.Id);
+        if (options.Deflate) filters.Add(new H5Filter(DeflateFilter.Id, Options: new Dictionary<string, object> { [DeflateFilter.COMPRESSION_LEVEL] = 1 }));
+        if (filters.Count > 0 && chunks is null) throw new ArgumentException("Compression needs a chunked layout: set ChunkFrames.");
+        var creation = filters.Count > 0 ? new H5DatasetCreation(Filters: filters) : default;
+        H5Dataset dataset = stimulus.dtype switch
+        {
+            var t when t == torch.uint8 => new H5Dataset<byte[]>(fileDims: dims, chunks: chunks, datasetCreation: creation),
+            var t when t == torch.float32 => new H5Dataset<float[]>(fileDims: dims, chunks: chunks, datasetCreation: creation),
+            var t when t == torch.float64 => new H5Dataset<double[]>(fileDims: dims, chunks: chunks, datasetCreation: creation),
+            var t => throw new ArgumentException($"The stimulus must be uint8, float32 or float64 to be stored, got {t}."),
+        };
+        pending.Add((dataset, stimulus));
+        return dataset;
+    }
+
+    private static void Stream(H5NativeWriter writer, H5Dataset dataset, torch.Tensor stimulus)
+    {
+        var source = stimulus.contiguous();
+        long frames = source.shape[0], h = source.shape[1], w = source.shape[2];
+        for (long start = 0; start < frames; start += SlabFrames)
+        {
+            long n = Math.Min(SlabFrames, frames - start);
+            using var slab = source.narrow(0, start, n);
+            var selection = new HyperslabSelection(rank: 3, starts: [(ulong)start, 0, 0], strides: [1, 1, 1], counts: [(ulong)n, (ulong)h, (ulong)w], blocks: [1, 1, 1]);
+            switch (dataset)
+            {
+                case H5Dataset<byte[]> bytes: writer.Write(bytes, slab.bytes.ToArray(), fileSelection: selection); break;
+                case H5Dataset<float[]> floats: writer.Write(floats, MemoryMarshal.Cast<byte, float>(slab.bytes).ToArray(), fileSelection: selection); break;
+                case H5Dataset<double[]> doubles: writer.Write(doubles, MemoryMarshal.Cast<byte, double>(slab.bytes).ToArray(), fileSelection: selection); break;
+                default: throw new InvalidOperationException($"Unexpected deferred dataset {dataset.GetType().Name}.");
+            }
+        }
+        if (!ReferenceEquals(source, stimulus)) source.Dispose();
+    }
+
+    /// <summary>A small tensor as an in-memory dataset of its own dtype and shape.</summary>
+    internal static H5Dataset Dense(torch.Tensor tensor)
+    {
+        using var t = tensor.detach().cpu().contiguous();
+        ulong[] dims = t.shape.Select(d => (ulong)d).ToArray();
+        object data = t.dtype switch
+        {
+            var d when d == torch.float32 => t.data<float>().ToArray(),
+            var d when d == torch.float64 => t.data<double>().ToArray(),
+            var d when d == torch.uint8 => t.data<byte>().ToArray(),
+            var d when d == torch.int32 => t.data<int>().ToArray(),
+            var d when d == torch.int64 => t.data<long>().ToArray(),
+            var d => throw new ArgumentException($"Cannot store a {d} tensor."),
+        };
+        return new H5Dataset(data, fileDims: dims);
+    }
+
+    private static void Check(DeepRetinaSplit split, string name)
+    {
+        if (split.Stimulus.dim() != 3) throw new ArgumentException($"{name}/stimulus must be (T, H, W), got [{string.Join(", ", split.Stimulus.shape)}].");
+        long frames = split.Stimulus.shape[0];
+        if (split.FiringRates.Count == 0) throw new ArgumentException($"{name}: at least one firing-rate estimate is needed.");
+        long? cells = null;
+        foreach (var (ms, r) in split.FiringRates)
+        {
+            if (r.dim() != 2 || r.shape[1] != frames)
+                throw new ArgumentException($"{name}/response/firing_rate_{ms}ms must be (N, {frames}), got [{string.Join(", ", r.shape)}].");
+            cells ??= r.shape[0];
+            if (r.shape[0] != cells) throw new ArgumentException($"{name}: the firing-rate estimates disagree on the number of cells.");
+        }
+        if (split.Binned is { } b && (b.dim() != 2 || b.shape[0] != cells || b.shape[1] != frames))
+            throw new ArgumentException($"{name}/response/binned must be ({cells}, {frames}), got [{string.Join(", ", b.shape)}].");
+        foreach (var (ms, r) in split.RepeatRates ?? new Dictionary<int, torch.Tensor>())
+            if (r.dim() != 3 || r.shape[1] != cells || r.shape[2] != frames)
+                throw new ArgumentException($"{name}/repeats/firing_rate_{ms}ms must be (R, {cells}, {frames}), got [{string.Join(", ", r.shape)}].");
+        if (split.RepeatCells is { } rc && (rc.dim() != 3 || rc.shape[1] != cells || rc.shape[2] != frames))
+            throw new ArgumentException($"{name}/repeats (per cell) must be (R, {cells}, {frames}), got [{string.Join(", ", rc.shape)}].");
+    }
+}
