@@ -4,6 +4,7 @@ using PureHDF.Filters;
 using PureHDF.Selections;
 using PureHDF.VOL.Native;
 using TorchSharp;
+using Workbench.Data.Hdf5;
 
 namespace Workbench.Data.DeepRetina;
 
@@ -46,8 +47,6 @@ public sealed record DeepRetinaWriteOptions(int ChunkFrames = 0, bool Deflate = 
 /// </summary>
 public static class DeepRetinaWriter
 {
-    private const long SlabFrames = 2048;
-
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/>.</summary>
     /// <exception cref="ArgumentException">Shapes disagree (named), or a stimulus dtype is not uint8/float32/float64.</exception>
     public static void Write(string path, DeepRetinaContent content, DeepRetinaWriteOptions? options = null)
@@ -63,28 +62,10 @@ public static class DeepRetinaWriter
         if (content.Stas is { Count: > 0 } stas)
         {
             var group = new H5Group();
-            foreach (var (cell, sta) in stas) group[CellInfo.NameOf(cell)] = Dense(sta);
+            foreach (var (cell, sta) in stas) group[CellInfo.NameOf(cell)] = Hdf5Output.Dense(sta);
             ((H5Group)file["train"])["stas"] = group;
         }
-        WriteAtomically(path, file, pending);
-    }
-
-    /// <summary>Writes <paramref name="file"/> under a temporary name, streams each pending stimulus into it, then renames.</summary>
-    internal static void WriteAtomically(string path, H5File file, IReadOnlyList<(H5Dataset Dataset, torch.Tensor Stimulus)> pending)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var writer = file.BeginWrite(temp))
-                foreach (var (dataset, stimulus) in pending) Stream(writer, dataset, stimulus);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        Hdf5Output.WriteAtomically(path, file, pending);
     }
 
     private static H5Group Split(DeepRetinaSplit split, double period, DeepRetinaWriteOptions options,
@@ -92,8 +73,8 @@ public static class DeepRetinaWriter
     {
         long frames = split.Stimulus.shape[0];
         var response = new H5Group();
-        foreach (var (ms, rates) in split.FiringRates) response[$"firing_rate_{ms}ms"] = Dense(rates);
-        if (split.Binned is { } binned) response["binned"] = Dense(binned);
+        foreach (var (ms, rates) in split.FiringRates) response[$"firing_rate_{ms}ms"] = Hdf5Output.Dense(rates);
+        if (split.Binned is { } binned) response["binned"] = Hdf5Output.Dense(binned);
         var group = new H5Group
         {
             ["stimulus"] = Deferred(split.Stimulus, options, pending),
@@ -103,10 +84,10 @@ public static class DeepRetinaWriter
         if (isTest && (split.RepeatRates is { Count: > 0 } || split.RepeatCells is not null))
         {
             var repeats = new H5Group();
-            foreach (var (ms, r) in split.RepeatRates ?? new Dictionary<int, torch.Tensor>()) repeats[$"firing_rate_{ms}ms"] = Dense(r);
+            foreach (var (ms, r) in split.RepeatRates ?? new Dictionary<int, torch.Tensor>()) repeats[$"firing_rate_{ms}ms"] = Hdf5Output.Dense(r);
             if (split.RepeatCells is { } cells)
                 for (int c = 0; c < cells.shape[1]; c++)
-                    repeats[CellInfo.NameOf(c)] = Dense(cells[.., c, ..]);
+                    repeats[CellInfo.NameOf(c)] = Hdf5Output.Dense(cells[.., c, ..]);
             group["repeats"] = repeats;
         }
         return group;
@@ -130,43 +111,6 @@ public static class DeepRetinaWriter
         };
         pending.Add((dataset, stimulus));
         return dataset;
-    }
-
-    private static void Stream(H5NativeWriter writer, H5Dataset dataset, torch.Tensor stimulus)
-    {
-        var source = stimulus.contiguous();
-        long frames = source.shape[0], h = source.shape[1], w = source.shape[2];
-        for (long start = 0; start < frames; start += SlabFrames)
-        {
-            long n = Math.Min(SlabFrames, frames - start);
-            using var slab = source.narrow(0, start, n);
-            var selection = new HyperslabSelection(rank: 3, starts: [(ulong)start, 0, 0], strides: [1, 1, 1], counts: [(ulong)n, (ulong)h, (ulong)w], blocks: [1, 1, 1]);
-            switch (dataset)
-            {
-                case H5Dataset<byte[]> bytes: writer.Write(bytes, slab.bytes.ToArray(), fileSelection: selection); break;
-                case H5Dataset<float[]> floats: writer.Write(floats, MemoryMarshal.Cast<byte, float>(slab.bytes).ToArray(), fileSelection: selection); break;
-                case H5Dataset<double[]> doubles: writer.Write(doubles, MemoryMarshal.Cast<byte, double>(slab.bytes).ToArray(), fileSelection: selection); break;
-                default: throw new InvalidOperationException($"Unexpected deferred dataset {dataset.GetType().Name}.");
-            }
-        }
-        if (!ReferenceEquals(source, stimulus)) source.Dispose();
-    }
-
-    /// <summary>A small tensor as an in-memory dataset of its own dtype and shape.</summary>
-    internal static H5Dataset Dense(torch.Tensor tensor)
-    {
-        using var t = tensor.detach().cpu().contiguous();
-        ulong[] dims = t.shape.Select(d => (ulong)d).ToArray();
-        object data = t.dtype switch
-        {
-            var d when d == torch.float32 => t.data<float>().ToArray(),
-            var d when d == torch.float64 => t.data<double>().ToArray(),
-            var d when d == torch.uint8 => t.data<byte>().ToArray(),
-            var d when d == torch.int32 => t.data<int>().ToArray(),
-            var d when d == torch.int64 => t.data<long>().ToArray(),
-            var d => throw new ArgumentException($"Cannot store a {d} tensor."),
-        };
-        return new H5Dataset(data, fileDims: dims);
     }
 
     private static void Check(DeepRetinaSplit split, string name)

@@ -1,0 +1,99 @@
+using PureHDF;
+using PureHDF.VOL.Native;
+using Workbench.Data.DeepRetina;
+using Workbench.Data.Hdf5;
+using Workbench.Data.Interneurons;
+
+namespace Workbench.Data.Inspection;
+
+/// <summary>Describes an HDF5 recording file without loading it: layout, shapes, stored types, duration, cells, repeats.</summary>
+public static class FileInspector
+{
+    /// <summary>Inspects <paramref name="path"/>; with <paramref name="statistics"/> also streams each stimulus for its statistics.</summary>
+    /// <exception cref="RecordingFormatException">The file cannot be opened as HDF5 (named).</exception>
+    public static FileInspection Inspect(string path, bool statistics = false)
+    {
+        using var h5 = Hdf5Source.Open(path);
+        var entries = new List<Hdf5Entry>();
+        Walk(h5.Root, "", entries);
+        var notes = new List<string>();
+        var splits = new List<SplitSummary>();
+        foreach (string split in new[] { "train", "test" })
+            if (h5.Exists($"{split}/stimulus")) splits.Add(Split(h5, split, statistics, notes));
+        var interneurons = h5.Children("/")
+            .Where(k => h5.Exists($"{k}/{InterneuronFile.StimulusName}") && h5.Exists($"{k}/{InterneuronFile.PotentialsName}"))
+            .Select(k => Interneuron(h5, k)).ToList();
+        string layout = splits.Count > 0 ? "deep-retina" : interneurons.Count > 0 ? "interneurons" : "unrecognised";
+        if (PaperExperiments.ForFile(path) is { } paper)
+            notes.Add($"session {paper.Date} of the paper: it analysed cells [{string.Join(", ", paper.Cells)}]");
+        return new FileInspection(Path.GetFullPath(path), new FileInfo(path).Length, layout, entries, splits,
+            h5.Children("train/stas").Count, interneurons, notes);
+    }
+
+    private static void Walk(IH5Group group, string prefix, List<Hdf5Entry> entries)
+    {
+        foreach (var child in group.Children())
+        {
+            string path = $"{prefix}/{child.Name}";
+            switch (child)
+            {
+                case IH5Group g:
+                    entries.Add(new Hdf5Entry(path, "group"));
+                    Walk(g, path, entries);
+                    break;
+                case IH5Dataset d:
+                    entries.Add(new Hdf5Entry(path, "dataset", d.Space.Dimensions.Select(x => (long)x).ToList(), Hdf5Source.TypeName(d.Type),
+                        d.Layout.Class.ToString().ToLowerInvariant(),
+                        d.Layout.Class == H5DataLayoutClass.Chunked ? d.Layout.Chunks?.Select(x => (long)x).ToList() : null));
+                    break;
+            }
+        }
+    }
+
+    private static SplitSummary Split(Hdf5Source h5, string split, bool statistics, List<string> notes)
+    {
+        string stimulusPath = $"{split}/stimulus";
+        var set = h5.Dataset(stimulusPath, "the stimulus movie (T, H, W)");
+        var shape = h5.RequireRank(set, stimulusPath, 3, "the stimulus movie (T, H, W)");
+        var responses = h5.Children($"{split}/response");
+        var resolutions = responses.Select(n => n.StartsWith("firing_rate_", StringComparison.Ordinal) && n.EndsWith("ms", StringComparison.Ordinal)
+                && int.TryParse(n["firing_rate_".Length..^2], out int ms) ? ms : 0).Where(ms => ms > 0).Order().ToList();
+        long cells = 0;
+        foreach (var ms in resolutions)
+        {
+            string ratePath = $"{split}/response/firing_rate_{ms}ms";
+            var rshape = Hdf5Source.Shape(h5.Dataset(ratePath, "firing rates"));
+            if (rshape.Length == 2)
+            {
+                cells = rshape[0];
+                if (rshape[1] == shape[0] + 1) notes.Add($"{ratePath} has one more bin than the stimulus; the reader trims it (known off-by-one)");
+                else if (rshape[1] != shape[0]) notes.Add($"{ratePath} has {rshape[1]} bins for {shape[0]} frames: the reader will refuse it");
+            }
+        }
+        long repeats = 0;
+        string? repeatsLayout = null;
+        var repeatNames = h5.Children($"{split}/repeats");
+        if (repeatNames.FirstOrDefault(n => n.StartsWith("firing_rate", StringComparison.Ordinal)) is { } pooled)
+            (repeats, repeatsLayout) = (Hdf5Source.Shape(h5.Dataset($"{split}/repeats/{pooled}", "repeats"))[0], pooled);
+        else if (repeatNames.FirstOrDefault(n => n.StartsWith("cell", StringComparison.Ordinal)) is { } cell)
+            (repeats, repeatsLayout) = (Hdf5Source.Shape(h5.Dataset($"{split}/repeats/{cell}", "repeats"))[0], "cellNN");
+        StimulusStatistics? stats = null;
+        if (statistics)
+        {
+            using var movie = DeepRetinaFile.ReadStimulus(h5, set, stimulusPath, shape, null, 0, 1);
+            var n = StimulusNormalisation.Of(movie);
+            stats = new StimulusStatistics(n.Mean, n.Std, movie.min().item<float>(), movie.max().item<float>());
+        }
+        return new SplitSummary(split, shape[0], shape[0] * 0.01, shape[1], shape[2], Hdf5Source.TypeName(set.Type), cells, resolutions,
+            responses.Contains("binned"), repeats, repeatsLayout, stats);
+    }
+
+    private static InterneuronSummary Interneuron(Hdf5Source h5, string key)
+    {
+        var stimulus = Hdf5Source.Shape(h5.Dataset($"{key}/{InterneuronFile.StimulusName}", "stimulus"));
+        var potentials = Hdf5Source.Shape(h5.Dataset($"{key}/{InterneuronFile.PotentialsName}", "potentials"));
+        var types = h5.Exists($"{key}/cell_types") ? ((NativeDataset)h5.Root.Get($"{key}/cell_types")).Read<string[]>() : [];
+        return new InterneuronSummary(key, stimulus.ElementAtOrDefault(0), stimulus.ElementAtOrDefault(1), stimulus.ElementAtOrDefault(2),
+            potentials.ElementAtOrDefault(0), types.Distinct().ToList());
+    }
+}
