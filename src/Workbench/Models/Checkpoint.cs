@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using TorchSharp;
 using Workbench.Data;
 using Workbench.IO;
@@ -47,14 +46,6 @@ public static class Checkpoint
     /// <summary>The sidecar format identifier.</summary>
     public const string Format = "retina-workbench/checkpoint/1";
 
-    /// <summary>JSON settings shared by every workbench JSON file written next to models.</summary>
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     /// <summary>The sidecar path of a weights file.</summary>
     public static string SidecarOf(string weights) => weights + ".json";
 
@@ -62,10 +53,10 @@ public static class Checkpoint
     /// <remarks>The weights go first and the sidecar last, each by rename: a sidecar never describes missing or partial weights.</remarks>
     public static void Save(RetinaModel model, string path, CheckpointInfo info)
     {
-        if (JsonSerializer.Serialize(info.Spec, Json) != JsonSerializer.Serialize(model.Spec, Json))
+        if (JsonSerializer.Serialize(info.Spec, JsonFiles.Options) != JsonSerializer.Serialize(model.Spec, JsonFiles.Options))
             throw new ArgumentException("The checkpoint info describes another architecture than the model.", nameof(info));
         WriteWeights(model, path);
-        AtomicFile.WriteAllText(SidecarOf(path), JsonSerializer.Serialize(info, Json));
+        AtomicFile.WriteAllText(SidecarOf(path), JsonSerializer.Serialize(info, JsonFiles.Options));
     }
 
     /// <summary>Writes only the weights, atomically (TorchSharp's own save closes the stream it is given, so it gets a writer that does not).</summary>
@@ -87,7 +78,7 @@ public static class Checkpoint
         CheckpointInfo? info;
         try
         {
-            info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(sidecar), Json);
+            info = JsonSerializer.Deserialize<CheckpointInfo>(File.ReadAllText(sidecar), JsonFiles.Options);
         }
         catch (JsonException e)
         {

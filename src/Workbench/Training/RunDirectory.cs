@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Workbench.IO;
 using Workbench.Models;
 
@@ -50,24 +49,6 @@ public sealed class RunDirectory(string path)
     /// <summary>Whether a resumable state exists.</summary>
     public bool CanResume => File.Exists(LastState) && File.Exists(LastWeights) && File.Exists(LastOptimizer);
 
-    /// <summary>Writes any JSON-serialisable value.</summary>
-    public static void WriteJson<T>(string file, T value) => AtomicFile.WriteAllText(file, JsonSerializer.Serialize(value, Checkpoint.Json));
-
-    /// <summary>Reads a JSON file written by <see cref="WriteJson{T}"/>.</summary>
-    /// <exception cref="InvalidDataException">It cannot be read as <typeparamref name="T"/>; the message names it.</exception>
-    public static T ReadJson<T>(string file)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(file), Checkpoint.Json)
-                ?? throw new InvalidDataException($"{file}: empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{file}: {e.Message}", e);
-        }
-    }
-
     /// <summary>Writes the epoch history as CSV (one row per epoch, one column per cell correlation) and as JSON.</summary>
     public void WriteHistory(IReadOnlyList<EpochSummary> history)
     {
@@ -83,6 +64,6 @@ public sealed class RunDirectory(string path)
             csv.Append('\n');
         }
         AtomicFile.WriteAllText(System.IO.Path.Combine(Path, "history.csv"), csv.ToString());
-        WriteJson(System.IO.Path.Combine(Path, "history.json"), history);
+        JsonFiles.Write(System.IO.Path.Combine(Path, "history.json"), history);
     }
 }

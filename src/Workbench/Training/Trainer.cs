@@ -71,7 +71,7 @@ public static class Trainer
             if (run is not null)
             {
                 Directory.CreateDirectory(run.Path);
-                RunDirectory.WriteJson(run.Config, new { options, spec, data = recording.Provenance, split, device = context.Device.ToString() });
+                IO.JsonFiles.Write(run.Config, new { options, spec, data = recording.Provenance, split, device = context.Device.ToString() });
             }
         }
 
@@ -130,7 +130,7 @@ public static class Trainer
         model.eval();
         var result = new TrainingResult(status, reason, history, stopping.BestEpoch, stopping.BestEpoch > 0 ? stopping.Best : double.NaN,
             split, clock.Elapsed, run?.Path);
-        if (run is not null) RunDirectory.WriteJson(run.Result, result);
+        if (run is not null) IO.JsonFiles.Write(run.Result, result);
         context.Progress?.Report(new TrainingStopped(status, reason));
         if (bestInMemory is not null) foreach (var t in bestInMemory.Values) t.Dispose();
         return result;
@@ -219,13 +219,13 @@ public static class Trainer
         using var rng = torch.random.get_rng_state();
         var state = new ResumeState(history.Count, schedule.Rate, schedule.EpochsWithoutImprovement, stopping.Best, stopping.BestEpoch,
             stopping.EpochsWithoutImprovement, history, Convert.ToBase64String(rng.bytes.ToArray()));
-        RunDirectory.WriteJson(run.LastState, state);
+        IO.JsonFiles.Write(run.LastState, state);
     }
 
     private static void Restore(RunDirectory run, RetinaModel model, TorchSharp.Modules.Adam optimizer,
         LearningRateSchedule schedule, EarlyStopping stopping, List<EpochSummary> history)
     {
-        var state = RunDirectory.ReadJson<ResumeState>(run.LastState);
+        var state = IO.JsonFiles.Read<ResumeState>(run.LastState);
         Checkpoint.LoadWeights(model, run.LastWeights);
         using (var stream = File.OpenRead(run.LastOptimizer))
         using (var reader = new BinaryReader(stream))

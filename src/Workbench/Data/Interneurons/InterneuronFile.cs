@@ -1,4 +1,5 @@
 using PureHDF;
+using PureHDF.Filters;
 using PureHDF.VOL.Native;
 using TorchSharp;
 using Workbench.Data.DeepRetina;
@@ -8,7 +9,8 @@ namespace Workbench.Data.Interneurons;
 
 /// <summary>
 /// Reads and writes interneuron files: one group per stimulus with <c>stimuli</c> (T, H, W) and
-/// <c>detrended_membrane_potential</c> (N, T), as torch-deep-retina's <c>load_interneuron_data</c> expects; the
+/// <c>detrended_membrane_potential</c> (N, T), as torch-deep-retina's <c>load_interneuron_data</c> expects (the reader
+/// returns stimuli as float32 in stored units whatever their stored type); the
 /// workbench adds optional <c>cell_types</c> (N strings) and <c>cell_positions</c> (N, 2 row/column) per group.
 /// </summary>
 public static class InterneuronFile
@@ -73,8 +75,15 @@ public static class InterneuronFile
             if (s.Stimulus.dim() != 3 || s.Potentials.dim() != 2 || s.Potentials.shape[0] != s.Stimulus.shape[0] || s.Potentials.shape[1] != s.Cells.Count)
                 throw new ArgumentException($"{s.Key}: stimulus [{string.Join(", ", s.Stimulus.shape)}] and potentials [{string.Join(", ", s.Potentials.shape)}] " +
                                             $"must be (T, H, W) and (T, {s.Cells.Count}).");
-            var stimulus = s.Stimulus.to(torch.float32).contiguous();
-            var stimulusSet = new H5Dataset<float[]>(fileDims: stimulus.shape.Select(d => (ulong)d).ToArray());
+            // uint8 stimuli (stored intensities) stay uint8; anything else is written as float32. Chunked and deflated: noise
+            // stimuli are large and compress well.
+            var stimulus = (s.Stimulus.dtype == torch.uint8 ? s.Stimulus : s.Stimulus.to(torch.float32)).contiguous();
+            var dims = stimulus.shape.Select(d => (ulong)d).ToArray();
+            uint[] chunks = [(uint)Math.Min(1000, stimulus.shape[0]), (uint)stimulus.shape[1], (uint)stimulus.shape[2]];
+            var creation = new H5DatasetCreation(Filters: [new H5Filter(DeflateFilter.Id, Options: new Dictionary<string, object> { [DeflateFilter.COMPRESSION_LEVEL] = 1 })]);
+            H5Dataset stimulusSet = stimulus.dtype == torch.uint8
+                ? new H5Dataset<byte[]>(fileDims: dims, chunks: chunks, datasetCreation: creation)
+                : new H5Dataset<float[]>(fileDims: dims, chunks: chunks, datasetCreation: creation);
             pending.Add((stimulusSet, stimulus));
             var group = new H5Group
             {

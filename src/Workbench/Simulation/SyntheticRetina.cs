@@ -1,0 +1,187 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workbench.Simulation;
+
+/// <summary>The retina's noiseless responses to a stimulus, and, when asked for, its interneuron signals.</summary>
+/// <param name="Rates">Ganglion-cell rates in Hz, (T, N).</param>
+/// <param name="Generator">Each cell's generator signal before the softplus, (T, N).</param>
+/// <param name="Interneurons">Signals of the sampled interneuron units, (T, U), or null.</param>
+public sealed record RetinaResponse(Tensor Rates, Tensor Generator, Tensor? Interneurons) : IDisposable
+{
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Rates.Dispose();
+        Generator.Dispose();
+        Interneurons?.Dispose();
+    }
+}
+
+/// <summary>
+/// A ground-truth retina in tensor operations. Bipolar pathways (sustained and transient; ON and OFF as the two halves of
+/// one linear signal) filter the stimulus in space (difference of Gaussians) and time (biphasic), pass through divisive
+/// contrast gain control and rectification; wide-field amacrine cells pool the transient bipolars and inhibit the
+/// ganglion cells, which pool rectified subunits of their polarity and fire through a softplus.
+/// </summary>
+/// <remarks>
+/// Every temporal operation is a causal FIR filter, so a long stimulus is processed in chunks with
+/// <see cref="RetinaConfig.Memory"/> frames of overlap and the result does not depend on the chunk size (tested).
+/// Contrast units: 0 is the mean luminance, ±1 full contrast.
+/// </remarks>
+public sealed class SyntheticRetina : IDisposable
+{
+    private readonly RetinaConfig _config;
+    private readonly Tensor _temporal;      // (2·H·W, 1, L): each pixel's sustained then transient filter, for grouped conv1d
+    private readonly SeparableGaussian[] _centres, _surrounds; // per pathway: its difference of Gaussians
+    private readonly SeparableGaussian _gainPool; // the gain control's spatial pooling of power
+    private readonly Tensor _gainSmoothing; // (2·H·W, 1, Lg)
+    private readonly Tensor _amacrineSmoothing; // (1, 1, La)
+    private readonly Tensor _cellWeights;   // (4·H·W, N) over bipolar outputs [on-s, on-t, off-s, off-t]
+    private readonly Tensor _amacrinePools; // (H·W, N + Ua): one wide-field unit per ganglion cell, then the sampled ones
+    private readonly Tensor _cellAmacrine;  // (N)
+    private readonly Tensor _cellGain, _cellThreshold, _cellMaxRate; // (N)
+    private readonly long[] _bipolarSamples; // flat index into (2, H·W) per sampled bipolar unit
+    private readonly float[] _bipolarSigns;
+    private readonly int[] _interneuronOrder; // per interneuron unit: index into [bipolar samples..., amacrine samples...]
+
+    /// <summary>Builds the retina's filters and weights from <paramref name="config"/>.</summary>
+    public SyntheticRetina(RetinaConfig config)
+    {
+        if (config.Pathways.Count != 2 || config.Pathways[0].Kinetics != Kinetics.Sustained || config.Pathways[1].Kinetics != Kinetics.Transient)
+            throw new ArgumentException("The retina has two bipolar pathways: sustained first, then transient.");
+        _config = config;
+        using var scope = torch.NewDisposeScope();
+        int taps = config.TemporalTaps;
+        int pixels = config.Height * config.Width;
+        var temporal = torch.stack(config.Pathways.Select(p => torch.tensor(Filters.Temporal(p, taps, config.FramePeriod))).ToArray()); // (2, L)
+        _temporal = Keep(temporal.repeat_interleave(pixels, dim: 0).unsqueeze(1));
+        _centres = config.Pathways.Select(p => new SeparableGaussian(p.CentreSigma, config.Height, config.Width)).ToArray();
+        _surrounds = config.Pathways.Select(p => new SeparableGaussian(p.SurroundSigma, config.Height, config.Width)).ToArray();
+        _gainPool = new SeparableGaussian(config.Gain.PoolSigma, config.Height, config.Width);
+        _gainSmoothing = Keep(torch.tensor(Filters.Exponential(config.Gain.Tau, config.ExponentialTaps(config.Gain.Tau), config.FramePeriod)).view(1, 1, -1).expand(2 * pixels, 1, -1));
+        _amacrineSmoothing = Keep(torch.tensor(Filters.Exponential(config.Amacrine.Tau, config.ExponentialTaps(config.Amacrine.Tau), config.FramePeriod)).view(1, 1, -1));
+
+        int h = config.Height, w = config.Width, n = config.Cells.Count;
+        var rows = torch.arange(h, dtype: torch.float32).view(-1, 1);
+        var cols = torch.arange(w, dtype: torch.float32).view(1, -1);
+        Tensor Blob(double row, double column, double sigma)
+        {
+            var g = torch.exp(-((rows - row).square() + (cols - column).square()) / (2 * sigma * sigma));
+            return (g / g.sum()).flatten();
+        }
+        var weights = torch.zeros(4, h * w, n);
+        for (int c = 0; c < n; c++)
+        {
+            var cell = config.Cells[c];
+            var blob = Blob(cell.Row, cell.Column, cell.Sigma);
+            int first = cell.Polarity == Polarity.On ? 0 : 2;
+            weights[first, .., c] = blob * cell.SustainedShare;
+            weights[first + 1, .., c] = blob * (1 - cell.SustainedShare);
+        }
+        _cellWeights = Keep(weights.view(4 * h * w, n));
+        var amacrineUnits = config.Interneurons.Where(u => u.Layer == "amacrine").ToList();
+        _amacrinePools = Keep(torch.stack(config.Cells.Select(c => Blob(c.Row, c.Column, config.Amacrine.Sigma))
+            .Concat(amacrineUnits.Select(u => Blob(u.Row, u.Column, config.Amacrine.Sigma))).ToArray(), 1));
+        _cellAmacrine = Keep(torch.tensor(config.Cells.Select(c => (float)c.AmacrineWeight).ToArray()));
+        _cellGain = Keep(torch.tensor(config.Cells.Select(c => (float)c.Gain).ToArray()));
+        _cellThreshold = Keep(torch.tensor(config.Cells.Select(c => (float)c.Threshold).ToArray()));
+        _cellMaxRate = Keep(torch.tensor(config.Cells.Select(c => (float)c.MaxRate).ToArray()));
+
+        var bipolarUnits = config.Interneurons.Where(u => u.Layer == "bipolar").ToList();
+        _bipolarSamples = bipolarUnits.Select(u => (u.Type.EndsWith("transient", StringComparison.Ordinal) ? 1L : 0L) * h * w
+                                                   + (long)Math.Round(u.Row) * w + (long)Math.Round(u.Column)).ToArray();
+        _bipolarSigns = bipolarUnits.Select(u => u.Type.StartsWith("off", StringComparison.Ordinal) ? -1f : 1f).ToArray();
+        _interneuronOrder = config.Interneurons.Select(u => u.Layer == "bipolar"
+            ? bipolarUnits.IndexOf(u)
+            : bipolarUnits.Count + amacrineUnits.IndexOf(u)).ToArray();
+    }
+
+    /// <summary>The parameters.</summary>
+    public RetinaConfig Config => _config;
+
+    /// <summary>
+    /// Responses to <paramref name="contrast"/> (T, H, W) in contrast units — or uint8 stored intensities, decoded chunk
+    /// by chunk (<see cref="StimulusEncoding"/>) — processed in chunks of <paramref name="chunkFrames"/> frames.
+    /// Frames before the first are taken as mean luminance.
+    /// </summary>
+    public RetinaResponse Simulate(Tensor contrast, bool interneurons = false, int chunkFrames = 2000, IProgress<double>? progress = null)
+    {
+        if (contrast.dim() != 3 || contrast.shape[1] != _config.Height || contrast.shape[2] != _config.Width)
+            throw new ArgumentException($"The stimulus must be (T, {_config.Height}, {_config.Width}), got [{string.Join(", ", contrast.shape)}].");
+        if (chunkFrames < 1) throw new ArgumentException($"Chunks must hold at least one frame, got {chunkFrames}.", nameof(chunkFrames));
+        long frames = contrast.shape[0], memory = _config.Memory;
+        int n = _config.Cells.Count, units = _config.Interneurons.Count;
+        var rates = torch.empty(frames, n);
+        var generator = torch.empty(frames, n);
+        var signals = interneurons ? torch.empty(frames, units) : null;
+        for (long start = 0; start < frames; start += chunkFrames)
+        {
+            using var scope = torch.NewDisposeScope();
+            long count = Math.Min(chunkFrames, frames - start);
+            long from = Math.Max(0, start - memory);
+            var slice = contrast.narrow(0, from, start + count - from);
+            var extended = slice.dtype == torch.uint8 ? StimulusEncoding.ToContrast(slice) : slice.to(torch.float32);
+            if (start - from < memory) extended = torch.cat([torch.zeros(memory - (start - from), _config.Height, _config.Width), extended]);
+            var (u, r, s) = Step(extended, interneurons);
+            generator.narrow(0, start, count).copy_(u.narrow(0, memory, count));
+            rates.narrow(0, start, count).copy_(r.narrow(0, memory, count));
+            if (signals is not null) signals.narrow(0, start, count).copy_(s!.narrow(0, memory, count));
+            progress?.Report((double)(start + count) / frames);
+        }
+        return new RetinaResponse(rates, generator, signals);
+    }
+
+    /// <summary>One chunk, its first <see cref="RetinaConfig.Memory"/> frames history: generator, rates, interneuron signals.</summary>
+    private (Tensor Generator, Tensor Rates, Tensor? Interneurons) Step(Tensor x, bool interneurons)
+    {
+        long t = x.shape[0], h = _config.Height, w = _config.Width;
+        // Space first (each pathway's difference of Gaussians), then each pixel's causal temporal filter.
+        var spatial = torch.stack(_config.Pathways.Select((p, i) => _centres[i].Apply(x) - p.SurroundWeight * _surrounds[i].Apply(x)).ToArray(), 1); // (T, 2, H, W)
+        var drive = Grouped(spatial.reshape(t, 2 * h * w), _temporal).reshape(t, 2, h, w);
+        // Divisive gain control by the running local power of the drive.
+        var power = _gainPool.Apply(drive.square());
+        var smoothed = Grouped(power.reshape(t, 2 * h * w), _gainSmoothing).reshape(t, 2, h, w);
+        var potential = drive / (1 + _config.Gain.Strength * (smoothed.clamp_min(0) + 1e-12).sqrt()); // (T, 2, H, W): bipolar "membrane potential"
+        var outputs = torch.cat([nn.functional.relu(potential), nn.functional.relu(-potential)], 1); // on-s, on-t, off-s, off-t
+        // Wide-field amacrine cells: pooled transient output, low-passed, rectified.
+        var transient = (outputs[.., 1] + outputs[.., 3]).reshape(t, h * w);
+        var pooled = transient.matmul(_amacrinePools); // (T, N + Ua)
+        pooled = Grouped(pooled, _amacrineSmoothing.expand(pooled.shape[1], 1, -1));
+        var amacrine = nn.functional.relu(pooled - _config.Amacrine.Threshold);
+        int n = _config.Cells.Count;
+        var u = outputs.reshape(t, 4 * h * w).matmul(_cellWeights) - _cellAmacrine * amacrine.narrow(1, 0, n);
+        var rates = _cellMaxRate * nn.functional.softplus(_cellGain * (u - _cellThreshold));
+        Tensor? signals = null;
+        if (interneurons && _interneuronOrder.Length > 0)
+        {
+            var bipolar = potential.reshape(t, 2 * h * w).index_select(1, torch.tensor(_bipolarSamples)) * torch.tensor(_bipolarSigns);
+            var all = torch.cat([bipolar, pooled.narrow(1, n, pooled.shape[1] - n)], 1);
+            signals = all.index_select(1, torch.tensor(_interneuronOrder.Select(i => (long)i).ToArray()));
+        }
+        return (u, rates, signals);
+    }
+
+    /// <summary>
+    /// Causal FIR filtering of every column of <paramref name="series"/> (T, C) with its own kernel (C, 1, L), oldest tap
+    /// first: output t sees inputs ≤ t. One grouped convolution over (1, C, T), far faster than C separate ones.
+    /// </summary>
+    private static Tensor Grouped(Tensor series, Tensor kernels)
+    {
+        long c = series.shape[1];
+        var channels = series.t().unsqueeze(0); // (1, C, T)
+        var filtered = nn.functional.conv1d(nn.functional.pad(channels, [kernels.shape[2] - 1, 0]), kernels, groups: c);
+        return filtered.squeeze(0).t();
+    }
+
+    private static Tensor Keep(Tensor t) => t.contiguous().DetachFromDisposeScope();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var t in new[] { _temporal, _gainSmoothing, _amacrineSmoothing, _cellWeights, _amacrinePools, _cellAmacrine, _cellGain, _cellThreshold, _cellMaxRate })
+            t.Dispose();
+        foreach (var g in _centres.Concat(_surrounds)) g.Dispose();
+        _gainPool.Dispose();
+    }
+}
