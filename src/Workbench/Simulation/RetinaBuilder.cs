@@ -13,7 +13,10 @@ public static class RetinaBuilder
     public const double CalibrationPeakRate = 100;
 
     /// <summary>Quantile of the calibration generator signal each cell's threshold is placed at: it fires well above its mean only the remaining time.</summary>
-    public const double ThresholdQuantile = 0.8;
+    public const double ThresholdQuantile = 0.6;
+
+    /// <summary>Softplus units per standard deviation of a cell's calibration generator signal.</summary>
+    public const double SoftplusSteepness = 2.0;
 
     /// <summary>Builds the retina of <paramref name="preset"/> for <paramref name="seed"/>.</summary>
     public static RetinaConfig Build(SimulationPreset preset, int seed)
@@ -27,6 +30,7 @@ public static class RetinaBuilder
         };
         var gain = new GainControl(Tau: 0.3, PoolSigma: 2.0, Strength: 2.0);
         var amacrine = new AmacrineLayer(Sigma: grid / 6.0, Tau: 0.05, Threshold: 0.0);
+        var adaptation = new SlowAdaptation(Tau: 1.0, Strength: 0.6);
         var positions = SpreadPositions(preset.Cells, grid, random);
         var cells = positions.Select((p, i) => new GanglionCell(i, p.Row, p.Column,
             // Mostly OFF, as in salamander; the first cell is ON so every preset has both.
@@ -44,7 +48,7 @@ public static class RetinaBuilder
         }
         for (int i = 0; i < preset.AmacrineSamples; i++)
             units.Add(new InterneuronUnit(units.Count, "amacrine", "wide-field", grid / 4 + random.Next(grid / 2), grid / 4 + random.Next(grid / 2)));
-        var config = new RetinaConfig(grid, grid, SimulationPreset.FramePeriod, pathways, gain, amacrine, cells, units);
+        var config = new RetinaConfig(grid, grid, SimulationPreset.FramePeriod, pathways, gain, amacrine, adaptation, cells, units);
         return Calibrate(config, preset, seed);
     }
 
@@ -75,14 +79,18 @@ public static class RetinaBuilder
         using var retina = new SyntheticRetina(config);
         using var response = retina.Simulate(stimulus);
         var u = response.Generator.narrow(0, config.Memory, response.Generator.shape[0] - config.Memory);
-        double target = Math.Log(Math.Exp(CalibrationPeakRate / 10) - 1); // softplus⁻¹(peak / MaxRate)
         var cells = config.Cells.Select((cell, i) =>
         {
             var column = u[.., i].to(torch.float64);
             double threshold = column.quantile(ThresholdQuantile).item<double>();
+            double spread = column.std().item<double>();
             double high = column.quantile(0.995).item<double>();
-            double gain = target / Math.Max(high - threshold, 1e-6);
-            return cell with { Gain = gain, Threshold = threshold };
+            // One standard deviation of the generator spans SoftplusSteepness units of the softplus: spontaneous firing
+            // near threshold, a soft threshold below it, and MaxRate set so the 99.5th percentile reaches the peak rate.
+            double gain = SoftplusSteepness / Math.Max(spread, 1e-9);
+            double z = gain * (high - threshold);
+            double maxRate = CalibrationPeakRate / Math.Log(1 + Math.Exp(z));
+            return cell with { Gain = gain, Threshold = threshold, MaxRate = maxRate };
         }).ToList();
         return config with { Cells = cells };
     }

@@ -48,6 +48,15 @@ public sealed record GainControl(double Tau, double PoolSigma, double Strength);
 /// <param name="Threshold">Subtracted before rectification.</param>
 public sealed record AmacrineLayer(double Sigma, double Tau, double Threshold);
 
+/// <summary>
+/// Slow contrast adaptation at the ganglion cell: its pooled excitation minus Strength times a slow running average of
+/// that excitation (time constant Tau). After a step down in contrast the average still reflects the high contrast, so
+/// firing is depressed and recovers over about Tau — the slow adaptation of Smirnakis et al. 1997.
+/// </summary>
+/// <param name="Tau">Time constant, seconds.</param>
+/// <param name="Strength">Fraction of the running average subtracted.</param>
+public sealed record SlowAdaptation(double Tau, double Strength);
+
 /// <summary>A ganglion cell: the ground truth the data were generated from.</summary>
 /// <param name="Index">Column in the response arrays.</param>
 /// <param name="Row">Receptive-field centre row, checkers.</param>
@@ -77,10 +86,11 @@ public sealed record InterneuronUnit(int Index, string Layer, string Type, doubl
 /// <param name="Pathways">Bipolar pathways (one sustained, one transient).</param>
 /// <param name="Gain">Bipolar contrast gain control.</param>
 /// <param name="Amacrine">The wide-field amacrine layer.</param>
+/// <param name="Adaptation">Slow adaptation of the ganglion cells.</param>
 /// <param name="Cells">The ganglion cells.</param>
 /// <param name="Interneurons">The units interneuron recordings sample.</param>
 public sealed record RetinaConfig(int Height, int Width, double FramePeriod, IReadOnlyList<BipolarPathway> Pathways, GainControl Gain,
-    AmacrineLayer Amacrine, IReadOnlyList<GanglionCell> Cells, IReadOnlyList<InterneuronUnit> Interneurons)
+    AmacrineLayer Amacrine, SlowAdaptation Adaptation, IReadOnlyList<GanglionCell> Cells, IReadOnlyList<InterneuronUnit> Interneurons)
 {
     /// <summary>Taps of the bipolar temporal filters (400 ms at 10 ms).</summary>
     public int TemporalTaps => (int)Math.Round(0.4 / FramePeriod);

@@ -22,7 +22,8 @@ public sealed record RetinaResponse(Tensor Rates, Tensor Generator, Tensor? Inte
 /// A ground-truth retina in tensor operations. Bipolar pathways (sustained and transient; ON and OFF as the two halves of
 /// one linear signal) filter the stimulus in space (difference of Gaussians) and time (biphasic), pass through divisive
 /// contrast gain control and rectification; wide-field amacrine cells pool the transient bipolars and inhibit the
-/// ganglion cells, which pool rectified subunits of their polarity and fire through a softplus.
+/// ganglion cells, which pool rectified subunits of their polarity, adapt slowly to their own mean excitation and fire
+/// through a softplus.
 /// </summary>
 /// <remarks>
 /// Every temporal operation is a causal FIR filter, so a long stimulus is processed in chunks with
@@ -115,6 +116,9 @@ public sealed class SyntheticRetina : IDisposable
         var rates = torch.empty(frames, n);
         var generator = torch.empty(frames, n);
         var signals = interneurons ? torch.empty(frames, units) : null;
+        // The slow adaptation is a recursive average carried from chunk to chunk (mean luminance before the start: zero).
+        var adapted = new double[n];
+        double keep = Math.Exp(-_config.FramePeriod / _config.Adaptation.Tau);
         for (long start = 0; start < frames; start += chunkFrames)
         {
             using var scope = torch.NewDisposeScope();
@@ -123,17 +127,38 @@ public sealed class SyntheticRetina : IDisposable
             var slice = contrast.narrow(0, from, start + count - from);
             var extended = slice.dtype == torch.uint8 ? StimulusEncoding.ToContrast(slice) : slice.to(torch.float32);
             if (start - from < memory) extended = torch.cat([torch.zeros(memory - (start - from), _config.Height, _config.Width), extended]);
-            var (u, r, s) = Step(extended, interneurons);
-            generator.narrow(0, start, count).copy_(u.narrow(0, memory, count));
-            rates.narrow(0, start, count).copy_(r.narrow(0, memory, count));
+            var (excitation, inhibition, s) = Step(extended, interneurons);
+            var u = Adapt(excitation.narrow(0, memory, count), adapted, keep) - inhibition.narrow(0, memory, count);
+            generator.narrow(0, start, count).copy_(u);
+            rates.narrow(0, start, count).copy_(_cellMaxRate * nn.functional.softplus(_cellGain * (u - _cellThreshold)));
             if (signals is not null) signals.narrow(0, start, count).copy_(s!.narrow(0, memory, count));
             progress?.Report((double)(start + count) / frames);
         }
         return new RetinaResponse(rates, generator, signals);
     }
 
-    /// <summary>One chunk, its first <see cref="RetinaConfig.Memory"/> frames history: generator, rates, interneuron signals.</summary>
-    private (Tensor Generator, Tensor Rates, Tensor? Interneurons) Step(Tensor x, bool interneurons)
+    /// <summary>
+    /// Subtracts the slow running average of each cell's excitation, updating the carried average in place
+    /// (a recursive filter over the N cells: cheap, and exact across chunks).
+    /// </summary>
+    private Tensor Adapt(Tensor excitation, double[] average, double keep)
+    {
+        float[] e = excitation.contiguous().data<float>().ToArray();
+        int n = average.Length;
+        double strength = _config.Adaptation.Strength;
+        var result = new float[e.Length];
+        for (int t = 0; t < e.Length / n; t++)
+            for (int c = 0; c < n; c++)
+            {
+                int i = t * n + c;
+                average[c] = keep * average[c] + (1 - keep) * e[i];
+                result[i] = (float)(e[i] - strength * average[c]);
+            }
+        return torch.tensor(result).view(excitation.shape);
+    }
+
+    /// <summary>One chunk, its first <see cref="RetinaConfig.Memory"/> frames history: each cell's pooled excitation and amacrine inhibition, and interneuron signals.</summary>
+    private (Tensor Excitation, Tensor Inhibition, Tensor? Interneurons) Step(Tensor x, bool interneurons)
     {
         long t = x.shape[0], h = _config.Height, w = _config.Width;
         // Space first (each pathway's difference of Gaussians), then each pixel's causal temporal filter.
@@ -150,8 +175,8 @@ public sealed class SyntheticRetina : IDisposable
         pooled = Grouped(pooled, _amacrineSmoothing.expand(pooled.shape[1], 1, -1));
         var amacrine = nn.functional.relu(pooled - _config.Amacrine.Threshold);
         int n = _config.Cells.Count;
-        var u = outputs.reshape(t, 4 * h * w).matmul(_cellWeights) - _cellAmacrine * amacrine.narrow(1, 0, n);
-        var rates = _cellMaxRate * nn.functional.softplus(_cellGain * (u - _cellThreshold));
+        var excitation = outputs.reshape(t, 4 * h * w).matmul(_cellWeights);
+        var inhibition = _cellAmacrine * amacrine.narrow(1, 0, n);
         Tensor? signals = null;
         if (interneurons && _interneuronOrder.Length > 0)
         {
@@ -159,7 +184,7 @@ public sealed class SyntheticRetina : IDisposable
             var all = torch.cat([bipolar, pooled.narrow(1, n, pooled.shape[1] - n)], 1);
             signals = all.index_select(1, torch.tensor(_interneuronOrder.Select(i => (long)i).ToArray()));
         }
-        return (u, rates, signals);
+        return (excitation, inhibition, signals);
     }
 
     /// <summary>
