@@ -9,7 +9,11 @@ namespace Workbench.Cli;
 public static class Program
 {
     /// <summary>Every command, in the order help lists them.</summary>
-    public static readonly IReadOnlyList<ICommand> Commands = [new QuickstartCommand(), new NotebookRunCommand(), new EnvCommand()];
+    public static readonly IReadOnlyList<ICommand> Commands =
+    [
+        new QuickstartCommand(), new SimulateCommand(), new DataInspectCommand(), new DataVerifyCommand(), new DataFetchCommand(),
+        new NotebookRunCommand(), new EnvCommand(),
+    ];
 
     /// <summary>Entry point: dispatches to a command and maps failures to exit codes (1 work failed, 2 bad input).</summary>
     public static int Main(string[] args)
@@ -45,7 +49,7 @@ public static class Program
             Console.Error.WriteLine(e.Message);
             return ExitCodes.BadInput;
         }
-        catch (NotebookInputException e)
+        catch (Exception e) when (e is NotebookInputException or Data.RecordingFormatException or Data.Manifests.ManifestException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;

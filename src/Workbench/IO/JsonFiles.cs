@@ -3,13 +3,15 @@ using System.Text.Json.Serialization;
 
 namespace Workbench.IO;
 
-/// <summary>The JSON every workbench file uses (checkpoint sidecars, run records, ground truth): indented, enums by name.</summary>
+/// <summary>The JSON every workbench file uses (manifests, checkpoint sidecars, run records, ground truth): indented, camelCase, enums by name.</summary>
 public static class JsonFiles
 {
-    /// <summary>Shared serializer settings.</summary>
+    /// <summary>Shared serializer settings: camelCase properties (read case-insensitively), enums by name.</summary>
     public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNameCaseInsensitive = true,
         Converters = { new JsonStringEnumConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };

@@ -73,10 +73,12 @@ public static class FileInspector
         long repeats = 0;
         string? repeatsLayout = null;
         var repeatNames = h5.Children($"{split}/repeats");
-        if (repeatNames.FirstOrDefault(n => n.StartsWith("firing_rate", StringComparison.Ordinal)) is { } pooled)
-            (repeats, repeatsLayout) = (Hdf5Source.Shape(h5.Dataset($"{split}/repeats/{pooled}", "repeats"))[0], pooled);
-        else if (repeatNames.FirstOrDefault(n => n.StartsWith("cell", StringComparison.Ordinal)) is { } cell)
-            (repeats, repeatsLayout) = (Hdf5Source.Shape(h5.Dataset($"{split}/repeats/{cell}", "repeats"))[0], "cellNN");
+        var pooled = repeatNames.Where(n => n.StartsWith("firing_rate", StringComparison.Ordinal)).ToList();
+        var perCell = repeatNames.Where(n => n.StartsWith("cell", StringComparison.Ordinal)).ToList();
+        if (pooled.Count > 0) repeats = Hdf5Source.Shape(h5.Dataset($"{split}/repeats/{pooled[0]}", "repeats"))[0];
+        else if (perCell.Count > 0) repeats = Hdf5Source.Shape(h5.Dataset($"{split}/repeats/{perCell[0]}", "repeats"))[0];
+        if (repeats > 0)
+            repeatsLayout = string.Join(", ", pooled.Concat(perCell.Count > 0 ? [$"cellNN x{perCell.Count}"] : []));
         StimulusStatistics? stats = null;
         if (statistics)
         {

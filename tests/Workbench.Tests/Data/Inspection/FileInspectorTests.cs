@@ -19,6 +19,7 @@ public class FileInspectorTests(H5pyFixtures fixtures) : IClassFixture<H5pyFixtu
         Assert.Equal([5, 10, 20], train.RateResolutionsMs);
         Assert.True(train.HasBinnedCounts);
         Assert.Equal((4L, "firing_rate_10ms"), (test.Repeats, test.RepeatsLayout));
+        Assert.Equal("cellNN x3", FileInspector.Inspect(fixtures.File("uint8-chunked-gzip-cells.h5")).Splits.Single(s => s.Name == "test").RepeatsLayout);
         Assert.Equal(0.6, train.Seconds, 1e-9);
         Assert.Equal(1, info.Stas);
         Assert.Equal(fixtures.Statistics[name]["mean"], train.Statistics!.Mean, 1e-6);
