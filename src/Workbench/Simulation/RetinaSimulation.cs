@@ -19,7 +19,8 @@ public sealed record SimulationOutcome(string Directory, IReadOnlyList<string> F
 
 /// <summary>
 /// Runs the synthetic retina on a preset's stimuli and writes a data set in the deep-retina layout:
-/// <c>naturalscene.h5</c> and <c>whitenoise.h5</c> (train: one trial; test: repeats with independent Poisson noise),
+/// <c>naturalscene.h5</c> and <c>whitenoise.h5</c> (train: one trial; test: repeats with independent Poisson noise;
+/// natural scenes also record the eye's path as <c>train|test/eye/{image,row,column}</c>),
 /// <c>interneurons.h5</c> (bipolar and amacrine potentials on a separate white-noise stimulus) and
 /// <c>ground-truth.json</c>. Everything follows from the seed.
 /// </summary>
@@ -66,13 +67,14 @@ public static class RetinaSimulation
             return new Progress<double>(f => Report(name, from + span * f));
         }
 
-        var naturalTrain = Natural(trainImages, preset, SimulationPreset.Frames(preset.NaturalTrainSeconds), random);
-        var naturalTest = Natural(heldOutImages, preset, SimulationPreset.Frames(preset.TestSeconds), random);
+        var (naturalTrain, trainEye) = Natural(trainImages, preset, SimulationPreset.Frames(preset.NaturalTrainSeconds), random);
+        var (naturalTest, testEye) = Natural(heldOutImages, preset, SimulationPreset.Frames(preset.TestSeconds), random);
         var naturalFile = Path.Combine(directory, NaturalSceneFileName);
         var naturalRates = Record(retina, naturalTrain, naturalTest, preset, generator, naturalFile,
-            Stage("natural scenes: training stimulus", ns), Stage("natural scenes: test stimulus", test), "naturalscene", seed);
+            Stage("natural scenes: training stimulus", ns), Stage("natural scenes: test stimulus", test), "naturalscene", seed, trainEye, testEye);
         naturalTrain.Dispose();
         naturalTest.Dispose();
+        foreach (var t in trainEye.Values.Concat(testEye.Values)) t.Dispose();
         foreach (var image in images) image.Dispose();
 
         var noiseTrain = StimulusEncoding.ToStored(WhiteNoise.Movie(preset.WhiteNoise, SimulationPreset.Frames(preset.WhiteNoiseTrainSeconds), grid, grid, generator));
@@ -113,10 +115,16 @@ public static class RetinaSimulation
             naturalRates, noiseRates, clock.Elapsed);
     }
 
-    /// <summary>A natural-scene movie in stored units, built in segments so the float movie never exists whole.</summary>
-    private static Tensor Natural(IReadOnlyList<Tensor> images, SimulationPreset preset, long frames, Random random)
+    /// <summary>
+    /// A natural-scene movie in stored units, built in segments so the float movie never exists whole, with the eye's
+    /// path: image index, and the window's row and column in it, per frame.
+    /// </summary>
+    private static (Tensor Stored, Dictionary<string, Tensor> Eye) Natural(IReadOnlyList<Tensor> images, SimulationPreset preset, long frames, Random random)
     {
         var stored = torch.empty(new long[] { frames, preset.Grid, preset.Grid }, torch.uint8);
+        var image = new List<int>();
+        var row = new List<float>();
+        var column = new List<float>();
         long segment = SimulationPreset.Frames(preset.Eye.SaccadeInterval) * 100;
         for (long start = 0; start < frames; start += segment)
         {
@@ -124,13 +132,23 @@ public static class RetinaSimulation
             long n = Math.Min(segment, frames - start);
             using var movie = NaturalMovie.Create(images, preset.Eye, n, preset.Grid, preset.Grid, SimulationPreset.FramePeriod, random);
             stored.narrow(0, start, n).copy_(StimulusEncoding.ToStored(movie.Movie));
+            image.AddRange(movie.Image);
+            row.AddRange(movie.Row);
+            column.AddRange(movie.Column);
         }
-        return stored;
+        var eye = new Dictionary<string, Tensor>
+        {
+            ["eye/image"] = torch.tensor(image.ToArray()).DetachFromDisposeScope(),
+            ["eye/row"] = torch.tensor(row.ToArray()).DetachFromDisposeScope(),
+            ["eye/column"] = torch.tensor(column.ToArray()).DetachFromDisposeScope(),
+        };
+        return (stored, eye);
     }
 
     /// <summary>Simulates a train and a test stimulus, draws spikes, writes the file; returns each cell's mean training rate.</summary>
     private static double[] Record(SyntheticRetina retina, Tensor train, Tensor test, SimulationPreset preset, Generator generator, string path,
-        IProgress<double> trainProgress, IProgress<double> testProgress, string name, int seed)
+        IProgress<double> trainProgress, IProgress<double> testProgress, string name, int seed,
+        IReadOnlyDictionary<string, Tensor>? trainExtras = null, IReadOnlyDictionary<string, Tensor>? testExtras = null)
     {
         double dt = SimulationPreset.FramePeriod;
         using var trainResponse = retina.Simulate(train, progress: trainProgress);
@@ -141,9 +159,9 @@ public static class RetinaSimulation
         var trainRates = RateEstimatesMs.ToDictionary(ms => ms, ms => SpikeTrains.Smooth(trainCounts, dt, ms / 1000.0)[0].t());
         var testTrials = RateEstimatesMs.ToDictionary(ms => ms, ms => SpikeTrains.Smooth(testCounts, dt, ms / 1000.0).permute(0, 2, 1)); // (R, N, T)
         var content = new DeepRetinaContent(
-            new DeepRetinaSplit(train, trainRates, Binned: trainCounts[0].t()),
+            new DeepRetinaSplit(train, trainRates, Binned: trainCounts[0].t(), Extras: trainExtras),
             new DeepRetinaSplit(test, testTrials.ToDictionary(kv => kv.Key, kv => kv.Value.mean([0])), Binned: testCounts[0].t(),
-                RepeatRates: testTrials, RepeatCells: testTrials[10]),
+                RepeatRates: testTrials, RepeatCells: testTrials[10], Extras: testExtras),
             dt,
             Attributes: new Dictionary<string, string>
             {

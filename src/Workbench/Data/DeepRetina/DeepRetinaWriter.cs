@@ -14,12 +14,14 @@ namespace Workbench.Data.DeepRetina;
 /// <param name="Binned">Spike counts (N, T) → <c>response/binned</c>.</param>
 /// <param name="RepeatRates">Test repeats (R, N, T) by estimate width → <c>repeats/firing_rate_{ms}ms</c>.</param>
 /// <param name="RepeatCells">Test repeats (R, N, T) written per cell as <c>repeats/cellNN</c> (R, T), the older layout.</param>
+/// <param name="Extras">Further datasets of the split by relative path (e.g. <c>eye/row</c>): readers of the layout ignore them.</param>
 public sealed record DeepRetinaSplit(
     torch.Tensor Stimulus,
     IReadOnlyDictionary<int, torch.Tensor> FiringRates,
     torch.Tensor? Binned = null,
     IReadOnlyDictionary<int, torch.Tensor>? RepeatRates = null,
-    torch.Tensor? RepeatCells = null);
+    torch.Tensor? RepeatCells = null,
+    IReadOnlyDictionary<string, torch.Tensor>? Extras = null);
 
 /// <summary>A whole deep-retina file.</summary>
 /// <param name="Train">The training split.</param>
@@ -81,6 +83,17 @@ public static class DeepRetinaWriter
             ["response"] = response,
             ["time"] = new H5Dataset(Enumerable.Range(0, (int)frames).Select(i => i * period).ToArray()),
         };
+        foreach (var (relative, tensor) in split.Extras ?? new Dictionary<string, torch.Tensor>())
+        {
+            var parts = relative.Split('/');
+            var at = group;
+            foreach (string name in parts[..^1])
+            {
+                if (!at.ContainsKey(name)) at[name] = new H5Group();
+                at = (H5Group)at[name];
+            }
+            at[parts[^1]] = Hdf5Output.Dense(tensor);
+        }
         if (isTest && (split.RepeatRates is { Count: > 0 } || split.RepeatCells is not null))
         {
             var repeats = new H5Group();
