@@ -34,8 +34,8 @@ backend="${WORKBENCH_TORCH_BACKEND:-cpu-linux}"
 echo "Torch backend: $backend"
 
 if [ "$test_tools" = 1 ]; then
-  step "Installing the test oracles (binutils, python3-nbformat, chromium)"
-  packages=(binutils python3-nbformat chromium)
+  step "Installing the test oracles (binutils, python3-nbformat, python3-h5py, hdf5-tools, chromium)"
+  packages=(binutils python3-nbformat python3-h5py hdf5-tools chromium)
   missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ "${#missing[@]}" -eq 0 ]; then

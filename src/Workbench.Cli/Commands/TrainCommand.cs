@@ -1,0 +1,113 @@
+using Workbench.Cli.CommandLine;
+using Workbench.Data.DeepRetina;
+using Workbench.Models;
+using Workbench.Runtime;
+using Workbench.Training;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary><c>workbench train</c>: fits a model to a recording into a run directory.</summary>
+public sealed class TrainCommand : ICommand
+{
+    private static readonly Dictionary<string, ModelKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["bncnn"] = ModelKind.BnCnn, ["stacked"] = ModelKind.Stacked, ["ln"] = ModelKind.Ln, ["revcor-ln"] = ModelKind.RevCorLn, ["glm"] = ModelKind.Glm,
+    };
+
+    /// <inheritdoc/>
+    public string Name => "train";
+
+    /// <inheritdoc/>
+    public string Summary => "Fit a BN-CNN, stacked BN-CNN, LN or GLM to a recording; checkpoints and history go to RUN.";
+
+    /// <inheritdoc/>
+    public string Help => """
+        Usage: workbench train --data FILE --model bncnn|stacked|ln|revcor-ln|glm --out RUN
+                               [--cells 0,1,2] [--rate-ms 5|10|20] [--epochs N] [--batch N] [--lr X] [--seed S]
+                               [--device auto|cpu|cuda|cuda:N] [--threads N] [--quick] [--resume]
+
+        Reads the training split of FILE (deep-retina layout), normalised with its own statistics, and fits the model
+        with Adam on the Poisson loss (L2 1e-3 as weight decay, L1 1e-4 on the output), validating on contiguous
+        held-out blocks (10 %), lowering the learning rate on plateaus of the validation correlation and stopping early.
+        RUN receives config.json, history.csv/json, best.weights (+ .json sidecar: architecture, normalisation, cells,
+        data provenance), last/ (to resume) and result.json. revcor-ln is fitted by reverse correlation (no epochs).
+
+          --quick    a few short epochs (smoke test)
+          --resume   continue RUN from its last completed epoch
+        Exit code 1 if training diverged or was cancelled (the best weights so far are kept).
+        """;
+
+    /// <inheritdoc/>
+    public int Run(IReadOnlyList<string> args)
+    {
+        var a = new Arguments(args, Name, ["quick", "resume"], ["data", "model", "out", "cells", "rate-ms", "epochs", "batch", "lr", "seed", "device", "threads"]);
+        if (a.Positionals.Count > 0) throw new UsageException($"workbench {Name}: unexpected argument '{a.Positionals[0]}'.");
+        string data = a.Option("data") ?? throw new UsageException($"workbench {Name}: --data FILE is required.");
+        string output = a.Option("out") ?? throw new UsageException($"workbench {Name}: --out RUN is required.");
+        string model = a.Option("model") ?? throw new UsageException($"workbench {Name}: --model is required ({string.Join(", ", Kinds.Keys)}).");
+        if (!Kinds.TryGetValue(model, out var kind)) throw new UsageException($"workbench {Name}: --model {model}: use one of {string.Join(", ", Kinds.Keys)}.");
+        var cells = a.Option("cells")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(c => int.TryParse(c, out int i) ? i : throw new UsageException($"--cells {a.Option("cells")}: '{c}' is not a cell index.")).ToList();
+        bool quick = a.Flag("quick");
+        var options = new TrainingOptions
+        {
+            Epochs = a.Int("epochs") ?? (quick ? 2 : 40),
+            BatchSize = a.Int("batch") ?? 256,
+            LearningRate = a.Option("lr") is { } lr ? double.Parse(lr, System.Globalization.CultureInfo.InvariantCulture) : new TrainingOptions().LearningRate,
+            Seed = a.Int("seed") ?? 1,
+            MaxBatchesPerEpoch = quick ? 10 : null,
+        };
+        var runtime = TorchRuntime.Initialize(new RuntimeOptions { Device = a.Option("device"), Seed = options.Seed, Threads = a.Int("threads") });
+        Console.Error.WriteLine($"Reading {data} (train) ...");
+        using var train = DeepRetinaFile.Read(data, "train", new DeepRetinaReadOptions { Cells = cells, RateBinMs = a.Int("rate-ms") ?? 10 });
+        foreach (string note in train.Provenance.Notes) Console.Error.WriteLine($"  {note}");
+        Console.Error.WriteLine($"Training {kind} on {train.Frames} frames of {train.Height}x{train.Width}, {train.Cells.Count} cells, on {runtime.Device}.");
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        FitResult fit;
+        try
+        {
+            using var bar = new ConsoleProgress();
+            fit = Fitting.Fit(train, kind, options, new TrainingContext
+            {
+                Device = runtime.Device, RunDirectory = output, Resume = a.Flag("resume"), Progress = new SynchronousProgress<TrainingEvent>(e => Report(bar, e, options.Epochs)),
+                Cancellation = cancel.Token,
+            });
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        using var fitted = fit.Model;
+        if (fit.CentresEstimated) Console.WriteLine("Receptive-field centres were estimated from the training data (the file records none).");
+        if (fit.Training is { } result)
+        {
+            Console.WriteLine($"{result.Status}: {result.Reason}.");
+            Console.WriteLine($"Best epoch {result.BestEpoch}: mean validation correlation {result.BestValidationCorrelation:F4}; {result.History.Count} epochs in {result.Duration.TotalSeconds:F0} s.");
+        }
+        Console.WriteLine($"Checkpoint: {Path.Combine(Path.GetFullPath(output), "best.weights")}");
+        return fit.Training?.Status is TrainingStatus.Diverged or TrainingStatus.Cancelled ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    private static void Report(ConsoleProgress bar, TrainingEvent e, int epochs)
+    {
+        switch (e)
+        {
+            case BatchCompleted b:
+                bar.Detail = $"loss {b.Loss:F4}, {b.SamplesPerSecond:F0} samples/s";
+                bar.Report(new ProgressReport($"epoch {b.Epoch}/{epochs}", (b.Epoch - 1 + (double)b.Batch / b.Batches) / epochs));
+                break;
+            case EpochCompleted c:
+                bar.Detail = $"validation r {c.Summary.ValidationCorrelation:F4}{(c.Summary.Improved ? " (best)" : "")}, lr {c.Summary.LearningRate:G3}";
+                bar.Report(new ProgressReport($"epoch {c.Summary.Epoch}/{c.Epochs} done", (double)c.Summary.Epoch / c.Epochs));
+                break;
+        }
+    }
+}
+
+/// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

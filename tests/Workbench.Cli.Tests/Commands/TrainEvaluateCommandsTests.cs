@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Workbench.Cli.Commands;
+using Workbench.Cli.Tests.Support;
+using Workbench.TestSupport;
+
+namespace Workbench.Cli.Tests.Commands;
+
+/// <summary>train and evaluate as users run them, on the tiny synthetic retina, scored against h5py/numpy.</summary>
+public class TrainEvaluateCommandsTests : IDisposable
+{
+    /// <summary>Our jackknife oracle and numpy's agree to float32 rounding of the stored rates.</summary>
+    private const double OracleTolerance = 1e-4;
+
+    /// <summary>A quick LN on the tiny retina's stimulus-driven cells already tracks them; an untrained model scores about 0.</summary>
+    private const double MinimumValidationCorrelation = 0.2;
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Train_WritesARunDirectory_AndEvaluateScoresItAgainstNumpysOracle()
+    {
+        string data = _dir.File("tiny");
+        string run = _dir.File("run");
+        Assert.Equal(0, WorkbenchProcess.Run(_dir.Path, "simulate", "--preset", "tiny", "--seed", "4", "--out", data).ExitCode);
+        string file = Path.Combine(data, "naturalscene.h5");
+
+        var train = WorkbenchProcess.Run(_dir.Path, "train", "--data", file, "--model", "ln", "--cells", "0,2,3", "--quick", "--seed", "1",
+            "--threads", "2", "--out", run);
+        var evaluate = WorkbenchProcess.Run(_dir.Path, "evaluate", run, "--json", _dir.File("eval.json"));
+
+        Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);
+        Assert.Contains("epoch 2/2 done", train.StandardError);
+        foreach (string name in new[] { "config.json", "history.csv", "history.json", "best.weights", "best.weights.json", "result.json" })
+            Assert.True(File.Exists(Path.Combine(run, name)), $"{name} missing from the run directory");
+        var result = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "result.json")))!;
+        Assert.True(result["bestValidationCorrelation"]!.GetValue<double>() > MinimumValidationCorrelation, result.ToJsonString());
+
+        Assert.True(evaluate.ExitCode == 0, evaluate.StandardOutput + evaluate.StandardError);
+        Assert.Matches(@"mean\s+-?\d\.\d{3}", evaluate.StandardOutput);
+        var json = JsonNode.Parse(File.ReadAllText(_dir.File("eval.json")))!;
+        var cells = json["cells"]!.AsArray();
+        Assert.Equal([0, 2, 3], cells.Select(c => c!["index"]!.GetValue<int>()));
+        Assert.Equal(cells.Average(c => c!["correlation"]!.GetValue<double>()), json["meanCorrelation"]!.GetValue<double>(), 1e-12);
+
+        // The jackknife oracle of the selected cells' test repeats, aligned to the 40-frame history, computed by numpy.
+        string numpy = ExternalTool.Run("/usr/bin/python3", "-c", """
+            import sys, h5py, numpy as np
+            with h5py.File(sys.argv[1]) as f:
+                rep = f['test/repeats/firing_rate_10ms'][:, [0, 2, 3], 40:].astype(np.float64)
+            loo = (rep.sum(0, keepdims=True) - rep) / (rep.shape[0] - 1)
+            print(' '.join(repr(np.corrcoef(rep[:, i].ravel(), loo[:, i].ravel())[0, 1]) for i in range(rep.shape[1])))
+            """, file);
+        double[] expected = numpy.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        for (int i = 0; i < expected.Length; i++)
+            Assert.Equal(expected[i], cells[i]!["oracle"]!.GetValue<double>(), OracleTolerance);
+    }
+
+    [Theory]
+    [InlineData("train --data x.h5 --model cnn --out r", "--model cnn: use one of")]
+    [InlineData("train --model ln --out r", "--data FILE is required")]
+    [InlineData("train --data nothing.h5 --model ln --out r", "nothing.h5")]
+    [InlineData("train --data x.h5 --model ln --out r --cells 1,a", "'a' is not a cell index")]
+    [InlineData("evaluate norun", "no such checkpoint")]
+    [InlineData("evaluate", "expected one run directory")]
+    public void BadInput_ExitsTwo_NamingWhatIsWrong(string args, string expected)
+    {
+        var r = WorkbenchProcess.Run(_dir.Path, args.Split(' '));
+
+        Assert.True(r.ExitCode == ExitCodes.BadInput, r.StandardOutput + r.StandardError);
+        Assert.Contains(expected, r.StandardError);
+    }
+}
