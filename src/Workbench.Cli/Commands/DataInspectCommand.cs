@@ -37,22 +37,7 @@ public sealed class DataInspectCommand : ICommand
             Console.WriteLine(JsonSerializer.Serialize(info, JsonFiles.Options));
             return ExitCodes.Ok;
         }
-        Console.WriteLine($"{info.File} ({info.Bytes / 1e6:F1} MB): {info.Layout} layout");
-        foreach (var s in info.Splits)
-        {
-            Console.WriteLine($"  {s.Name + ":",-7}{s.Frames} frames ({s.Seconds:F1} s) of {s.Height}x{s.Width} {s.StimulusType}; {s.Cells} cells; " +
-                              $"rates {string.Join(", ", s.RateResolutionsMs)} ms{(s.HasBinnedCounts ? "; binned counts" : "")}" +
-                              (s.Repeats > 0 ? $"; {s.Repeats} repeats ({s.RepeatsLayout})" : ""));
-            if (s.Statistics is { } st)
-                Console.WriteLine($"         stimulus mean {st.Mean:G5}, std {st.Std:G5}, range {st.Min:G5} .. {st.Max:G5}");
-        }
-        if (info.Stas > 0) Console.WriteLine($"  STAs: {info.Stas} cells");
-        foreach (var i in info.Interneurons)
-            Console.WriteLine($"  {i.Key}: {i.Samples} samples of {i.Height}x{i.Width}; {i.Cells} cells ({string.Join(", ", i.CellTypes)})");
-        foreach (string note in info.Notes) Console.WriteLine($"  note: {note}");
-        Console.WriteLine("Datasets:");
-        foreach (var e in info.Entries.Where(e => e.Kind == "dataset"))
-            Console.WriteLine($"  {e.Path,-40} [{string.Join(", ", e.Shape!)}] {e.Type} {e.Layout}{(e.Chunks is null ? "" : $" [{string.Join(", ", e.Chunks)}]")}");
+        Console.Write(info.Describe());
         return ExitCodes.Ok;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
 using TorchSharp;
+using Workbench.Data.Inspection;
 using Workbench.Runtime;
 
 namespace Workbench.Display;
@@ -36,6 +37,10 @@ public static class NotebookDisplay
         Formatter.Register<torch.Tensor>((t, writer) => writer.Write(TensorText(t)), PlainTextFormatter.MimeType);
         Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
+        Formatter.Register<ProgressView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<ProgressView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
+        Formatter.Register<Data.Inspection.FileInspection>((f, writer) => writer.Write($"<pre>{Encode(f.Describe())}</pre>"), HtmlFormatter.MimeType);
+        Formatter.Register<Data.Inspection.FileInspection>((f, writer) => writer.Write(f.Describe()), PlainTextFormatter.MimeType);
         Formatter.Register<RuntimeReport>((r, writer) => writer.Write(Table(r.Rows())), HtmlFormatter.MimeType);
         Formatter.Register<RuntimeReport>((r, writer) => writer.Write(r.ToString()), PlainTextFormatter.MimeType);
     }
