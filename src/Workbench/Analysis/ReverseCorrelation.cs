@@ -63,7 +63,7 @@ public static class ReverseCorrelation
         var rates = windows.Recording.Rates;
         var sum = torch.zeros(rates.shape[1], dtype: torch.float64);
         foreach (var r in ranges)
-            if (r.Length > 0) sum.add_(rates.narrow(0, r.Start + windows.History, r.Length).to(torch.float64).sum(0));
+            if (r.Length > 0) sum.add_(rates.narrow(0, r.Start + windows.History, r.Length).to(torch.float64).sum([0]));
         return (sum / ranges.Sum(r => r.Length)).to(torch.float32).MoveToOuterDisposeScope();
     }
 }

@@ -60,6 +60,16 @@ public sealed class BnCnn : RetinaModel
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The offset is the output batch norm's shift: rates start at softplus(shift) for a standardised drive of 0.</remarks>
+    public override bool CalibrateOutput(Tensor meanRates)
+    {
+        using var _ = torch.no_grad();
+        using var offset = InverseSoftplus(meanRates);
+        bn_out.bias!.copy_(offset);
+        return true;
+    }
+
     /// <summary>Whether the convolutions are linear stacks.</summary>
     public bool IsStacked { get; }
 

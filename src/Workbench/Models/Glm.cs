@@ -44,6 +44,15 @@ public sealed class Glm : RetinaModel
     public override bool NeedsSpikeHistory => true;
 
     /// <inheritdoc/>
+    public override bool CalibrateOutput(Tensor meanRates)
+    {
+        using var _ = torch.no_grad();
+        using var offset = InverseSoftplus(meanRates);
+        bias.copy_(offset);
+        return true;
+    }
+
+    /// <inheritdoc/>
     public override IReadOnlyList<string> LayerNames => ["stimulus_drive", "history_drive"];
 
     /// <inheritdoc/>

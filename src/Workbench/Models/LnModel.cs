@@ -31,6 +31,15 @@ public sealed class LnModel : RetinaModel
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
+    public override bool CalibrateOutput(Tensor meanRates)
+    {
+        using var _ = torch.no_grad();
+        using var offset = InverseSoftplus(meanRates);
+        bias.copy_(offset);
+        return true;
+    }
+
     /// <summary>The filters, (N, History, c, c).</summary>
     public Tensor Filters => filters;
 

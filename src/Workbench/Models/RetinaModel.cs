@@ -31,6 +31,19 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
         return result;
     }
 
+    /// <summary>
+    /// Sets the additive offset before the output softplus so that each cell starts near its mean rate
+    /// <paramref name="meanRates"/> <c>(N)</c>: offset = softplus⁻¹(mean). Returns false for models without such an offset.
+    /// </summary>
+    public virtual bool CalibrateOutput(Tensor meanRates) => false;
+
+    /// <summary>softplus⁻¹(y) = log(expm1(y)), for rates floored at 1e-3 so a silent cell gets a finite offset.</summary>
+    protected static Tensor InverseSoftplus(Tensor rates)
+    {
+        var y = rates.to(float64).clamp_min(1e-3);
+        return torch.where(y > 20, y, y.expm1().log()).to(float32);
+    }
+
     /// <summary>Whether predictions also need the cells' recorded spike counts in the preceding bins (the GLM).</summary>
     public virtual bool NeedsSpikeHistory => false;
 

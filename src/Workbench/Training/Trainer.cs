@@ -68,6 +68,7 @@ public static class Trainer
         else
         {
             torch.manual_seed(options.Seed);
+            if (options.CalibrateOutput) CalibrateOutput(model, recording, split, options.History, context.Device);
             if (run is not null)
             {
                 Directory.CreateDirectory(run.Path);
@@ -134,6 +135,20 @@ public static class Trainer
         context.Progress?.Report(new TrainingStopped(status, reason));
         if (bestInMemory is not null) foreach (var t in bestInMemory.Values) t.Dispose();
         return result;
+    }
+
+    /// <summary>Sets the model's output offset from the mean rate each cell has over the training windows' target bins.</summary>
+    private static void CalibrateOutput(RetinaModel model, Recording recording, TimeSplit split, int history, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        var sum = torch.zeros(recording.Cells.Count, dtype: torch.float64);
+        long count = 0;
+        foreach (var range in split.Training.Where(r => r.Length > 0))
+        {
+            sum.add_(recording.Rates.narrow(0, range.Start + history, range.Length).to(torch.float64).sum([0]));
+            count += range.Length;
+        }
+        if (count > 0) model.CalibrateOutput((sum / count).to(device));
     }
 
     private static (double Loss, long Samples, string? Diverged) TrainEpoch(RetinaModel model, HistoryWindows windows, TimeSplit split,
