@@ -24,8 +24,8 @@ public sealed class TrainCommand : ICommand
     public string Help => """
         Usage: workbench train --data FILE --model bncnn|stacked|ln|revcor-ln|glm --out RUN
                                [--cells 0,1,2] [--rate-ms 5|10|20] [--epochs N] [--batch N] [--batches-per-epoch N]
-                               [--lr X] [--seed S]
-                               [--device auto|cpu|cuda|cuda:N] [--threads N] [--quick] [--resume]
+                               [--lr X] [--seed S] [--device auto|cpu|cuda|cuda:N] [--threads N]
+                               [--calibrate-output] [--quick] [--resume]
 
         Reads the training split of FILE (deep-retina layout), normalised with its own statistics, and fits the model
         with Adam on the Poisson loss (L2 1e-3 as weight decay, L1 1e-4 on the output), validating on contiguous
@@ -34,15 +34,16 @@ public sealed class TrainCommand : ICommand
         data provenance), last/ (to resume) and result.json. revcor-ln is fitted by reverse correlation (no epochs).
 
           --batches-per-epoch N   sample N random batches per epoch instead of a full pass (long recordings)
-          --quick    2 epochs of 10 batches (smoke test)
-          --resume   continue RUN from its last completed epoch
+          --calibrate-output      start each cell's output at its mean training rate (short runs; the reference starts at 0)
+          --quick                 2 epochs of 10 batches (smoke test)
+          --resume                continue RUN from its last completed epoch
         Exit code 1 if training diverged or was cancelled (the best weights so far are kept).
         """;
 
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var a = new Arguments(args, Name, ["quick", "resume"], ["data", "model", "out", "cells", "rate-ms", "epochs", "batch", "batches-per-epoch", "lr", "seed", "device", "threads"]);
+        var a = new Arguments(args, Name, ["quick", "resume", "calibrate-output"], ["data", "model", "out", "cells", "rate-ms", "epochs", "batch", "batches-per-epoch", "lr", "seed", "device", "threads"]);
         if (a.Positionals.Count > 0) throw new UsageException($"workbench {Name}: unexpected argument '{a.Positionals[0]}'.");
         string data = a.Option("data") ?? throw new UsageException($"workbench {Name}: --data FILE is required.");
         string output = a.Option("out") ?? throw new UsageException($"workbench {Name}: --out RUN is required.");
@@ -58,6 +59,7 @@ public sealed class TrainCommand : ICommand
             LearningRate = a.Option("lr") is { } lr ? double.Parse(lr, System.Globalization.CultureInfo.InvariantCulture) : new TrainingOptions().LearningRate,
             Seed = a.Int("seed") ?? 1,
             MaxBatchesPerEpoch = a.Int("batches-per-epoch") ?? (quick ? 10 : null),
+            CalibrateOutput = a.Flag("calibrate-output"),
         };
         var runtime = TorchRuntime.Initialize(new RuntimeOptions { Device = a.Option("device"), Seed = options.Seed, Threads = a.Int("threads") });
         Console.Error.WriteLine($"Reading {data} (train) ...");

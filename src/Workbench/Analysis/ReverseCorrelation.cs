@@ -13,7 +13,7 @@ public static class ReverseCorrelation
     /// <paramref name="ranges"/>, with y the response bin each window predicts. Windows are gathered batch by batch,
     /// never materialised together.
     /// </summary>
-    public static Tensor SpikeTriggeredAverages(HistoryWindows windows, IReadOnlyList<WindowRange> ranges, int batchSize = 1024)
+    public static Tensor SpikeTriggeredAverages(HistoryWindows windows, IReadOnlyList<WindowRange> ranges, int batchSize = 256)
     {
         long n = windows.Recording.Cells.Count, t = windows.History, h = windows.Recording.Height, w = windows.Recording.Width;
         long count = ranges.Sum(r => r.Length);
@@ -24,7 +24,9 @@ public static class ReverseCorrelation
         {
             using var scope = torch.NewDisposeScope();
             var (x, y) = windows.Batch(batch);
-            sum.add_((y - mean).t().to(torch.float64).matmul(x.flatten(1).to(torch.float64)));
+            // Each batch's products are summed in float32 (a few hundred terms) and the batches in float64: a float64
+            // copy of the windows would double the peak memory of a long recording's fit.
+            sum.add_((y - mean).t().matmul(x.flatten(1)).to(torch.float64));
         }
         using (sum)
             return (sum / count).to(torch.float32).view(n, t, h, w);

@@ -37,6 +37,8 @@ public static class NotebookDisplay
         Formatter.Register<torch.Tensor>((t, writer) => writer.Write(TensorText(t)), PlainTextFormatter.MimeType);
         Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
+        Formatter.Register<TableView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<TableView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
         Formatter.Register<ProgressView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<ProgressView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
         Formatter.Register<Data.Inspection.FileInspection>((f, writer) => writer.Write($"<pre>{Encode(f.Describe())}</pre>"), HtmlFormatter.MimeType);

@@ -60,11 +60,13 @@ public sealed class RevCorLn : RetinaModel
         filters = filters / (filters.flatten(1).norm(dim: 1).view(-1, 1, 1, 1) + 1e-12);
         var generator = new List<Tensor>();
         var responses = new List<Tensor>();
-        foreach (var batch in WindowBatches.InOrder(ranges, 1024))
+        foreach (var batch in WindowBatches.InOrder(ranges, 256))
         {
+            // A scope per batch: the windows are freed at once, only the (B, N) generator signals are kept.
+            using var batchScope = torch.NewDisposeScope();
             var (x, y) = windows.Batch(batch);
-            generator.Add((cutouts.Extract(x).flatten(2) * filters.flatten(1).unsqueeze(0)).sum(2));
-            responses.Add(y);
+            generator.Add((cutouts.Extract(x).flatten(2) * filters.flatten(1).unsqueeze(0)).sum(2).MoveToOuterDisposeScope());
+            responses.Add(y.MoveToOuterDisposeScope());
         }
         var g = torch.cat(generator, 0).t(); // (N, K)
         var r = torch.cat(responses, 0).t();

@@ -196,11 +196,12 @@ public static class Trainer
         var targets = new List<Tensor>();
         foreach (var batch in WindowBatches.InOrder(split.Validation, Math.Max(options.BatchSize, 512)))
         {
+            // A scope per batch frees the windows and every intermediate activation before the next batch.
+            using var batchScope = torch.NewDisposeScope();
             var (inputs, target) = windows.Batch(batch, device);
             var history = model.NeedsSpikeHistory ? windows.SpikeHistory(batch, device) : null;
-            predictions.Add(model.Predict(inputs, history).cpu());
-            targets.Add(target.cpu());
-            inputs.Dispose();
+            predictions.Add(model.Predict(inputs, history).cpu().MoveToOuterDisposeScope());
+            targets.Add(target.cpu().MoveToOuterDisposeScope());
         }
         var p = torch.cat(predictions, 0);
         var y = torch.cat(targets, 0);

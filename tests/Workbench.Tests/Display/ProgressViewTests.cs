@@ -34,3 +34,18 @@ public class ProgressViewTests
         Assert.Contains("25 % train/stimulus", html);
     }
 }
+
+public class TableViewTests
+{
+    [Fact]
+    public void RendersAsAnEncodedHtmlTable_AndAsAlignedText()
+    {
+        var table = new TableView([("CNN", "r 0.71"), ("LN <cutout>", "r 0.40")]);
+
+        var bundle = NotebookDisplay.ToMimeBundle(table);
+
+        Assert.Equal("<table class=\"workbench-table\"><tr><th style=\"text-align:left\">CNN</th><td style=\"text-align:left\">r 0.71</td></tr>" +
+                     "<tr><th style=\"text-align:left\">LN &lt;cutout&gt;</th><td style=\"text-align:left\">r 0.40</td></tr></table>", bundle["text/html"]);
+        Assert.Equal($"CNN          r 0.71{Environment.NewLine}LN <cutout>  r 0.40", bundle["text/plain"]);
+    }
+}

@@ -5,7 +5,7 @@ using Workbench.Training;
 
 namespace Workbench.Tests.Training;
 
-/// <summary>Models start at each cell's mean rate: softplus(softplus⁻¹(y)) = y, checked against the closed form.</summary>
+/// <summary>Models can start at each cell's mean rate: softplus(softplus⁻¹(y)) = y, checked against the closed form.</summary>
 public class OutputCalibrationTests
 {
     /// <summary>Float32 round trip of log(expm1(y)) through softplus.</summary>
@@ -47,7 +47,7 @@ public class OutputCalibrationTests
     }
 
     [Fact]
-    public void Training_StartsCalibrated_UnlessAskedToReproduceTheReference()
+    public void Training_StartsCalibrated_WhenAsked_AndAtTheReferencesZeroOffsetOtherwise()
     {
         TestTorch.Cpu(seed: 3);
         var (recording, _) = PlantedData.LnCells(frames: 4000, size: 8, history: 10, cells: 3);
@@ -58,7 +58,8 @@ public class OutputCalibrationTests
             using var model = new LnModel(spec);
             Trainer.Train(model, recording, new TrainingOptions
             {
-                Epochs = 1, MaxBatchesPerEpoch = 1, LearningRate = 1e-9, History = 10, CalibrateOutput = calibrate, RestoreBest = false,
+                Epochs = 1, MaxBatchesPerEpoch = 1, LearningRate = 1e-9, History = 10, RestoreBest = false,
+                CalibrateOutput = calibrate || new TrainingOptions().CalibrateOutput,
             });
             using var predictions = Predictions.For(model, recording);
             return predictions.mean([0]).to(torch.float64).data<double>().ToArray();
