@@ -13,6 +13,8 @@ namespace Workbench.Data;
 public sealed class HistoryWindows : IDisposable
 {
     private readonly torch.Tensor _view;
+    private readonly torch.Tensor _frames;
+    private readonly torch.Tensor _offsets;
     private readonly torch.Tensor? _countsView;
 
     /// <summary>Windows of <paramref name="history"/> frames over <paramref name="recording"/>.</summary>
@@ -28,6 +30,8 @@ public sealed class HistoryWindows : IDisposable
         var stimulus = recording.Stimulus.is_contiguous() ? recording.Stimulus : throw new ArgumentException("The stimulus must be contiguous.");
         // Consecutive windows start one frame apart; inside a window, frames are one frame apart.
         _view = stimulus.as_strided([Count, history, h, w], [h * w, h * w, w, 1]).DetachFromDisposeScope();
+        _frames = stimulus.view(recording.Frames, h * w).DetachFromDisposeScope();
+        _offsets = torch.arange(history, dtype: torch.int64).DetachFromDisposeScope();
         if (recording.Counts is { } counts)
         {
             long n = counts.shape[1];
@@ -58,7 +62,10 @@ public sealed class HistoryWindows : IDisposable
             if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), i, $"Window index outside [0, {Count}).");
         using var idx = torch.tensor(indices.ToArray(), torch.int64);
         using var bins = idx + History;
-        var inputs = _view.index_select(0, idx);
+        // Gathering whole frames (contiguous rows of H·W floats) is a memcpy per frame; index_select on the overlapping
+        // strided view instead copies element by element, 7-20x slower for a (64…512, 40, 50, 50) batch.
+        using var frames = (idx.unsqueeze(1) + _offsets).flatten();
+        var inputs = _frames.index_select(0, frames).view(indices.Length, History, Recording.Height, Recording.Width);
         var targets = Recording.Rates.index_select(0, bins);
         if (device is not null && device.type != DeviceType.CPU)
             return (inputs.to(device, disposeAfter: true), targets.to(device, disposeAfter: true));
@@ -84,6 +91,8 @@ public sealed class HistoryWindows : IDisposable
     public void Dispose()
     {
         _view.Dispose();
+        _frames.Dispose();
+        _offsets.Dispose();
         _countsView?.Dispose();
     }
 }

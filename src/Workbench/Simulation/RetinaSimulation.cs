@@ -77,8 +77,8 @@ public static class RetinaSimulation
         foreach (var t in trainEye.Values.Concat(testEye.Values)) t.Dispose();
         foreach (var image in images) image.Dispose();
 
-        var noiseTrain = StimulusEncoding.ToStored(WhiteNoise.Movie(preset.WhiteNoise, SimulationPreset.Frames(preset.WhiteNoiseTrainSeconds), grid, grid, generator));
-        var noiseTest = StimulusEncoding.ToStored(WhiteNoise.Movie(preset.WhiteNoise, SimulationPreset.Frames(preset.TestSeconds), grid, grid, generator));
+        var noiseTrain = WhiteNoise.StoredMovie(preset.WhiteNoise, SimulationPreset.Frames(preset.WhiteNoiseTrainSeconds), grid, grid, generator);
+        var noiseTest = WhiteNoise.StoredMovie(preset.WhiteNoise, SimulationPreset.Frames(preset.TestSeconds), grid, grid, generator);
         var noiseFile = Path.Combine(directory, WhiteNoiseFileName);
         var noiseRates = Record(retina, noiseTrain, noiseTest, preset, generator, noiseFile,
             Stage("white noise: training stimulus", wn), Stage("white noise: test stimulus", test), "whitenoise", seed);
@@ -177,7 +177,7 @@ public static class RetinaSimulation
     {
         var units = retina.Config.Interneurons;
         using var scope = torch.NewDisposeScope();
-        var stimulus = StimulusEncoding.ToStored(WhiteNoise.Movie(preset.InterneuronNoise, SimulationPreset.Frames(preset.InterneuronSeconds), preset.Grid, preset.Grid, generator));
+        var stimulus = WhiteNoise.StoredMovie(preset.InterneuronNoise, SimulationPreset.Frames(preset.InterneuronSeconds), preset.Grid, preset.Grid, generator);
         using var response = retina.Simulate(stimulus, interneurons: true, progress: progress);
         var signals = response.Interneurons ?? torch.zeros(new long[] { stimulus.shape[0], 0 });
         var noisy = signals + torch.randn(signals.shape, generator: generator) * (signals.std([0]) * InterneuronNoise);

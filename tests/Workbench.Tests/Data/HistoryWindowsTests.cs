@@ -29,6 +29,27 @@ public class HistoryWindowsTests
         }
     }
 
+    /// <summary>Batches are gathered frame by frame; the strided view defines what each window holds.</summary>
+    [Fact]
+    public void Batch_EqualsTheViewsWindows_ForUnsortedAndRepeatedIndices()
+    {
+        TestTorch.Cpu();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var recording = new Recording(TorchSharp.torch.randn(300, 5, 7, generator: new TorchSharp.torch.Generator(2)),
+            TorchSharp.torch.rand(300, 3), 0.01, [new CellInfo(0, "a"), new CellInfo(1, "b"), new CellInfo(2, "c")], RecordingProvenance.Of("test"));
+        using var windows = new HistoryWindows(recording, history: 40);
+        long[] ks = [259, 0, 17, 17, 130, 1];
+
+        var (inputs, targets) = windows.Batch(ks);
+        var expected = windows.View.index_select(0, TorchSharp.torch.tensor(ks));
+
+        Assert.Equal([6L, 40, 5, 7], inputs.shape);
+        Assert.True(inputs.is_contiguous());
+        Assert.Equal(Exact, (inputs - expected).abs().max().item<float>());
+        for (int b = 0; b < ks.Length; b++)
+            Assert.Equal(recording.Rates[ks[b] + 40, 2].item<float>(), targets[b, 2].item<float>(), Exact);
+    }
+
     [Fact]
     public void TheWindowsAreAView_NotACopyOfTheStimulus()
     {
