@@ -29,7 +29,7 @@ public sealed class QuickstartCommand : ICommand
         trains a BN-CNN, an LN model and a GLM ({Epochs} epochs at most, early stopping), scores them on the repeated test
         movie against the retina's reliability ceiling, and writes the executed notebook and a standalone HTML report
         (PSTHs, per-cell correlations against the ceiling and the paper's values, learning curves, learned filters) to
-        DIR (default: artifacts/ in the clone). About 5 minutes on 2 CPU cores.
+        DIR (default: artifacts/ in the clone). About 4 minutes on 2 CPU cores.
 
           --out DIR    output folder
           --seed S     seed of the simulation and the training (default 1)
