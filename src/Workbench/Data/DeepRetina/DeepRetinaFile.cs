@@ -186,6 +186,10 @@ public static class DeepRetinaFile
             long chunk = (long)chunks[0];
             slab = Math.Max(chunk, slab / chunk * chunk);
         }
+        // PureHDF reads a hyperslab of a contiguous dataset row by row: 1.7 s per pass over a 150 MB movie, where one
+        // whole-dataset read of the same bytes takes 0.08 s. Byte movies are a quarter of their float32 size, so they
+        // are read whole (peak about 1.25x the float32 stimulus while it is filled) and converted slab by slab.
+        byte[]? whole = Hdf5Source.IsContiguousBytes(set) && frames * frame <= Array.MaxLength ? h5.ReadAllBytes(set, path) : null;
         bool floating = set.Type.Class == H5DataTypeClass.FloatingPoint;
         var buffer = new float[Math.Min(slab, frames) * frame];
         Array? scratch = null;
@@ -193,7 +197,14 @@ public static class DeepRetinaFile
         {
             long n = Math.Min(slab, frames - start);
             var span = buffer.AsSpan(0, (int)(n * frame));
-            h5.ReadFrames(set, path, start, n, span, ref scratch);
+            if (whole is not null)
+            {
+                if (whole.LongLength < (start + n) * frame)
+                    throw new RecordingFormatException(h5.Path, path, $"{frames * frame} values", $"{whole.LongLength}");
+                var source = whole.AsSpan((int)(start * frame), span.Length);
+                for (int i = 0; i < span.Length; i++) span[i] = source[i];
+            }
+            else h5.ReadFrames(set, path, start, n, span, ref scratch);
             if (floating)
             {
                 int bad = IndexOfNonFinite(span);

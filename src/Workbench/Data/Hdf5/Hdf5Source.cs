@@ -171,6 +171,15 @@ public sealed class Hdf5Source : IDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="dataset"/> is stored contiguously as unsigned bytes (the usual stimulus movie).</summary>
+    public static bool IsContiguousBytes(NativeDataset dataset) =>
+        dataset.Layout.Class == H5DataLayoutClass.Contiguous
+        && dataset.Type.Class == H5DataTypeClass.FixedPoint && dataset.Type.Size == 1 && !dataset.Type.FixedPoint.IsSigned;
+
+    /// <summary>Reads a whole uint8 dataset (see <see cref="IsContiguousBytes"/>) in one call.</summary>
+    /// <exception cref="RecordingFormatException">The data cannot be read (truncated or corrupt file).</exception>
+    public byte[] ReadAllBytes(NativeDataset dataset, string path) => Guard(path, () => dataset.Read<byte[]>());
+
     private static T[] Scratch<T>(ref Array? scratch, int n)
     {
         if (scratch is T[] existing && existing.Length >= n) return existing;
