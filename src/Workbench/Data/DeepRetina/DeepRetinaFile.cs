@@ -197,13 +197,7 @@ public static class DeepRetinaFile
         {
             long n = Math.Min(slab, frames - start);
             var span = buffer.AsSpan(0, (int)(n * frame));
-            if (whole is not null)
-            {
-                if (whole.LongLength < (start + n) * frame)
-                    throw new RecordingFormatException(h5.Path, path, $"{frames * frame} values", $"{whole.LongLength}");
-                var source = whole.AsSpan((int)(start * frame), span.Length);
-                for (int i = 0; i < span.Length; i++) span[i] = source[i];
-            }
+            if (whole is not null) ByteConversion.ToSingle(whole.AsSpan((int)(start * frame), span.Length), span);
             else h5.ReadFrames(set, path, start, n, span, ref scratch);
             if (floating)
             {

@@ -149,7 +149,7 @@ public sealed class Hdf5Source : IDisposable
                 case (H5DataTypeClass.FixedPoint, 1, false):
                     var bytes = Scratch<byte>(ref scratch, n);
                     dataset.Read(bytes.AsSpan(0, n), fileSelection: selection);
-                    for (int i = 0; i < n; i++) destination[i] = bytes[i];
+                    ByteConversion.ToSingle(bytes.AsSpan(0, n), destination);
                     break;
                 case (H5DataTypeClass.FixedPoint, 2, false):
                     var words = Scratch<ushort>(ref scratch, n);

@@ -45,10 +45,11 @@ with h5py.File(os.path.join(out, "big.h5"), "w") as f:
     f.create_dataset("train/response/firing_rate_10ms", data=np.ones((N, 4000)))
 data = open(os.path.join(out, "big.h5"), "rb").read()
 open(os.path.join(out, "truncated.h5"), "wb").write(data[: len(data) // 2])
-# The layout h5py uses by default (contiguous, uncompressed): read whole rather than by hyperslab.
+# The layout h5py uses by default (contiguous, uncompressed): read whole rather than by hyperslab. The stimulus is
+# written last so that truncating the file cuts only its data, which the reader meets in that whole read.
 with h5py.File(os.path.join(out, "big-contiguous.h5"), "w") as f:
-    f.create_dataset("train/stimulus", data=np.random.default_rng(2).integers(0, 255, (4000, 50, 50), dtype="uint8"))
     f.create_dataset("train/response/firing_rate_10ms", data=np.ones((N, 4000)))
+    f.create_dataset("train/stimulus", data=np.random.default_rng(2).integers(0, 255, (4000, 50, 50), dtype="uint8"))
 data = open(os.path.join(out, "big-contiguous.h5"), "rb").read()
 open(os.path.join(out, "truncated-contiguous.h5"), "wb").write(data[: len(data) // 2])
 open(os.path.join(out, "text.h5"), "w").write("this is not an HDF5 file\n" * 10)
