@@ -15,7 +15,7 @@ public sealed class HistoryWindows : IDisposable
     private readonly torch.Tensor _view;
     private readonly torch.Tensor _frames;
     private readonly torch.Tensor _offsets;
-    private readonly torch.Tensor? _countsView;
+    private readonly torch.Tensor? _counts;
 
     /// <summary>Windows of <paramref name="history"/> frames over <paramref name="recording"/>.</summary>
     /// <exception cref="ArgumentException">The recording is not longer than one window.</exception>
@@ -32,11 +32,7 @@ public sealed class HistoryWindows : IDisposable
         _view = stimulus.as_strided([Count, history, h, w], [h * w, h * w, w, 1]).DetachFromDisposeScope();
         _frames = stimulus.view(recording.Frames, h * w).DetachFromDisposeScope();
         _offsets = torch.arange(history, dtype: torch.int64).DetachFromDisposeScope();
-        if (recording.Counts is { } counts)
-        {
-            long n = counts.shape[1];
-            _countsView = counts.contiguous().as_strided([Count, history, n], [n, n, 1]).DetachFromDisposeScope();
-        }
+        _counts = recording.Counts?.contiguous().DetachFromDisposeScope();
     }
 
     /// <summary>The recording the windows look into.</summary>
@@ -62,9 +58,7 @@ public sealed class HistoryWindows : IDisposable
             if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), i, $"Window index outside [0, {Count}).");
         using var idx = torch.tensor(indices.ToArray(), torch.int64);
         using var bins = idx + History;
-        // Gathering whole frames (contiguous rows of H·W floats) is a memcpy per frame; index_select on the overlapping
-        // strided view instead copies element by element, 7-20x slower for a (64…512, 40, 50, 50) batch.
-        using var frames = (idx.unsqueeze(1) + _offsets).flatten();
+        using var frames = FrameRows(idx);
         var inputs = _frames.index_select(0, frames).view(indices.Length, History, Recording.Height, Recording.Width);
         var targets = Recording.Rates.index_select(0, bins);
         if (device is not null && device.type != DeviceType.CPU)
@@ -79,13 +73,21 @@ public sealed class HistoryWindows : IDisposable
     /// <exception cref="InvalidOperationException">The recording has no binned counts.</exception>
     public torch.Tensor SpikeHistory(ReadOnlySpan<long> indices, torch.Device? device = null)
     {
-        var view = _countsView ?? throw new InvalidOperationException($"{Recording.Provenance.Source}: the recording has no binned spike counts.");
+        var counts = _counts ?? throw new InvalidOperationException($"{Recording.Provenance.Source}: the recording has no binned spike counts.");
         foreach (long i in indices)
             if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), i, $"Window index outside [0, {Count}).");
         using var idx = torch.tensor(indices.ToArray(), torch.int64);
-        var history = view.index_select(0, idx);
+        using var rows = FrameRows(idx);
+        var history = counts.index_select(0, rows).view(indices.Length, History, counts.shape[1]);
         return device is not null && device.type != DeviceType.CPU ? history.to(device, disposeAfter: true) : history;
     }
+
+    /// <summary>
+    /// The frame (bin) index of every position of every window, flattened: gathering whole rows of a contiguous
+    /// <c>(T, …)</c> tensor is a memcpy per row, where index_select on the overlapping strided view copies element by
+    /// element (7-20x slower for a (64…512, 40, 50, 50) batch).
+    /// </summary>
+    private torch.Tensor FrameRows(torch.Tensor windowIndices) => (windowIndices.unsqueeze(1) + _offsets).flatten();
 
     /// <inheritdoc/>
     public void Dispose()
@@ -93,6 +95,6 @@ public sealed class HistoryWindows : IDisposable
         _view.Dispose();
         _frames.Dispose();
         _offsets.Dispose();
-        _countsView?.Dispose();
+        _counts?.Dispose();
     }
 }

@@ -50,6 +50,25 @@ public class HistoryWindowsTests
             Assert.Equal(recording.Rates[ks[b] + 40, 2].item<float>(), targets[b, 2].item<float>(), Exact);
     }
 
+    /// <summary>Oracle: the counts of bins k … k+History−1, sliced directly for each window k.</summary>
+    [Fact]
+    public void SpikeHistory_HoldsTheCountsOfTheBinsEachWindowCovers()
+    {
+        TestTorch.Cpu();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var counts = TorchSharp.torch.randint(0, 5, [120, 2], generator: new TorchSharp.torch.Generator(3)).to(TorchSharp.torch.float32);
+        using var recording = new Recording(TorchSharp.torch.randn(120, 3, 3), TorchSharp.torch.rand(120, 2), 0.01,
+            [new CellInfo(0, "a"), new CellInfo(1, "b")], RecordingProvenance.Of("test"), counts: counts);
+        using var windows = new HistoryWindows(recording, history: 10);
+        long[] ks = [109, 0, 55, 55];
+
+        var history = windows.SpikeHistory(ks);
+
+        Assert.Equal([4L, 10, 2], history.shape);
+        for (int b = 0; b < ks.Length; b++)
+            Assert.Equal(Exact, (history[b] - counts.narrow(0, ks[b], 10)).abs().max().item<float>());
+    }
+
     [Fact]
     public void TheWindowsAreAView_NotACopyOfTheStimulus()
     {
