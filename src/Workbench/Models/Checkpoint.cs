@@ -3,6 +3,7 @@ using System.Text.Json;
 using TorchSharp;
 using Workbench.Data;
 using Workbench.IO;
+using Workbench.Runtime;
 
 namespace Workbench.Models;
 
@@ -36,6 +37,10 @@ public sealed record CheckpointInfo(
     public string TorchSharpVersion { get; init; } =
         typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
+    /// <summary>The numerical self-check of the process that trained it: verdict and convolution route
+    /// (<see cref="NumericsReport.Summary"/>), stamped by <see cref="Checkpoint.Save"/>.</summary>
+    public string? Numerics { get; init; }
+
     /// <summary>When it was written.</summary>
     public DateTimeOffset Saved { get; init; } = DateTimeOffset.Now;
 }
@@ -56,6 +61,7 @@ public static class Checkpoint
         if (JsonSerializer.Serialize(info.Spec, JsonFiles.Options) != JsonSerializer.Serialize(model.Spec, JsonFiles.Options))
             throw new ArgumentException("The checkpoint info describes another architecture than the model.", nameof(info));
         WriteWeights(model, path);
+        info = info with { Numerics = info.Numerics ?? NumericsCheck.Current.Summary };
         AtomicFile.WriteAllText(SidecarOf(path), JsonSerializer.Serialize(info, JsonFiles.Options));
     }
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Runtime;
 using static TorchSharp.torch;
 
 namespace Workbench.Models;
@@ -10,7 +11,9 @@ namespace Workbench.Models;
 /// <c>torch.jit.trace</c>) and load it with <see cref="LoadTorchScript"/>.
 /// </summary>
 /// <remarks>Named layers are not exposed (a TorchScript module's internals are opaque here); <see cref="RetinaModel.Activations"/>
-/// returns the output only.</remarks>
+/// returns the output only. Its convolutions cannot take the workbench's routes (<see cref="Convolutions"/>), so where the
+/// numerical self-check found libtorch's float32 convolutions wrong, the module runs with oneDNN switched off in both
+/// passes (<see cref="WithoutOneDnn"/>: correct, slower), and where even that is wrong it refuses to run.</remarks>
 public sealed class ExternalModel : RetinaModel
 {
     // Held, not registered: TorchSharp disposes registered children by walking named_modules, which a ScriptModule
@@ -60,11 +63,28 @@ public sealed class ExternalModel : RetinaModel
     /// <inheritdoc/>
     public override IReadOnlyList<string> LayerNames => [];
 
+    /// <summary>
+    /// Calls the module the way the numerical self-check allows: directly where libtorch's float32 convolutions are
+    /// correct, with oneDNN off (forward and backward) where they are not, and not at all where nothing is correct.
+    /// </summary>
+    private Tensor Call(Tensor input)
+    {
+        if (input.device_type != DeviceType.CPU) return _call(input);
+        var numerics = NumericsCheck.Current;
+        return numerics.UnroutedRoute switch
+        {
+            ConvolutionRoute.Native => _call(input),
+            ConvolutionRoute.OneDnnOff => WithoutOneDnn.Call(_call, input, _inner.parameters()),
+            _ => throw new InvalidOperationException(
+                $"Refusing to run the TorchScript model: float32 convolutions inside it would compute wrong numbers on this machine. {numerics.Message}"),
+        };
+    }
+
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe)
     {
         CheckInput(input);
-        var output = _call(input);
+        var output = Call(input);
         if (output.dim() != 2 || output.shape[0] != input.shape[0] || output.shape[1] != Spec.Cells)
         {
             var shape = string.Join(", ", output.shape);

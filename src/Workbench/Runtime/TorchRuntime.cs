@@ -33,6 +33,7 @@ public sealed record RuntimeOptions
 /// <param name="OperatingSystem">The operating system and architecture.</param>
 /// <param name="LogicalCores">Logical processors available to this process.</param>
 /// <param name="Native">The native-library compatibility check.</param>
+/// <param name="Numerics">The numerical self-check of float32 convolutions, and what was done about it.</param>
 public sealed record RuntimeReport(
     torch.Device Device,
     string DeviceReason,
@@ -47,7 +48,8 @@ public sealed record RuntimeReport(
     string DotNetVersion,
     string OperatingSystem,
     int LogicalCores,
-    NativeCompatibilityReport Native)
+    NativeCompatibilityReport Native,
+    NumericsReport Numerics)
 {
     /// <summary>The report as name/value rows, in reading order.</summary>
     public IReadOnlyList<(string Name, string Value)> Rows() =>
@@ -63,6 +65,7 @@ public sealed record RuntimeReport(
         (".NET", DotNetVersion),
         ("OS", OperatingSystem),
         ("native check", $"{Native.Status}: {Native.Message}"),
+        .. Numerics.Rows().Where(r => !r.Name.StartsWith(' ')),
     ];
 
     /// <inheritdoc/>
@@ -81,7 +84,10 @@ public static class TorchRuntime
     /// <summary>Environment variable that sets the number of intra-op CPU threads.</summary>
     public const string ThreadsVariable = "WORKBENCH_THREADS";
 
-    /// <summary>Makes torch loadable, picks the device, applies threads and seed, and reports what it found.</summary>
+    /// <summary>
+    /// Makes torch loadable, picks the device, applies threads and seed, runs the numerical self-check (once per process;
+    /// it switches the workbench's convolutions to a correct route if libtorch's are wrong here), and reports what it found.
+    /// </summary>
     /// <exception cref="InvalidOperationException">TorchSharp's native library cannot be loaded here (the message says why),
     /// or CUDA was requested but is not available.</exception>
     /// <exception cref="ArgumentException">A device or thread count is malformed.</exception>
@@ -95,6 +101,8 @@ public static class TorchRuntime
         if (threads is { } n) torch.set_num_threads(n);
 
         var (device, reason) = SelectDevice(options.Device);
+        // Before any model runs, and before seeding: the check draws from its own generator.
+        var numerics = NumericsCheck.Current;
         if (options.Seed is { } seed) SetSeed(seed);
 
         return new RuntimeReport(
@@ -111,7 +119,8 @@ public static class TorchRuntime
             RuntimeInformation.FrameworkDescription,
             $"{RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})",
             Environment.ProcessorCount,
-            native);
+            native,
+            numerics);
     }
 
     /// <summary>Runs the native-library check and turns an unfixable result into a clear error.</summary>

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Workbench.Runtime;
 using static TorchSharp.torch;
 
 namespace Workbench.Models.Layers;
@@ -38,7 +39,7 @@ public sealed class CellReadout : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var maps = conv.call(input); // (B, N, h, w)
+        var maps = Convolutions.Conv2d(input, conv.weight!, conv.bias); // (B, N, h, w), on the self-check's route
         long n = maps.shape[1], w = maps.shape[3];
         var flat = maps.flatten(2); // (B, N, h·w)
         var index = (rows * w + columns).to(maps.device).view(1, n, 1).expand(maps.shape[0], n, 1);

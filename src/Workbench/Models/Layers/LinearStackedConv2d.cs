@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Workbench.Runtime;
 using static TorchSharp.torch;
 
 namespace Workbench.Models.Layers;
@@ -54,7 +55,8 @@ public sealed class LinearStackedConv2d : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var x = input;
-        foreach (var conv in convs) x = conv.call(x);
+        // The modules hold the parameters; the workbench's convolution computes (on the route the self-check chose).
+        foreach (var conv in convs) x = Convolutions.Conv2d(x, conv.weight!, conv.bias);
         return x.MoveToOuterDisposeScope();
     }
 
