@@ -19,6 +19,8 @@ public static class OneDnn
     private const string GlobalContextSymbol = "_ZN2at13globalContextEv";
     private const string SetEnabledSymbol = "_ZN2at7Context20setUserEnabledMkldnnEb";
     private const string GetEnabledSymbol = "_ZNK2at7Context17userEnabledMkldnnEv";
+    private const string SetNnpackSymbol = "_ZN2at7Context20setUserEnabledNNPACKEb";
+    private const string GetNnpackSymbol = "_ZNK2at7Context17userEnabledNNPACKEv";
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate IntPtr GlobalContextFunction();
@@ -30,11 +32,12 @@ public static class OneDnn
     [return: MarshalAs(UnmanagedType.U1)]
     private delegate bool GetEnabledFunction(IntPtr context);
 
-    private sealed record Binding(IntPtr Context, SetEnabledFunction Set, GetEnabledFunction Get);
+    private sealed record Binding(IntPtr Context, SetEnabledFunction Set, GetEnabledFunction Get, SetEnabledFunction SetNnpack, GetEnabledFunction GetNnpack);
 
     private static readonly Lazy<(Binding? Binding, string Reason)> Bound = new(Bind);
     private static readonly object Gate = new();
     private static int _disabledDepth;
+    private static bool _restoreMkldnn, _restoreNnpack;
 
     /// <summary>Whether this process can switch oneDNN (the libtorch in use exports the switch).</summary>
     public static bool Switchable => Bound.Value.Binding is not null;
@@ -47,6 +50,8 @@ public static class OneDnn
 
     /// <summary>
     /// Turns oneDNN off until the returned scope is disposed (scopes nest; the outermost restores the previous state).
+    /// NNPACK is switched off with it, so the convolutions that run are libtorch's im2col + GEMM kernels, the ones the
+    /// self-check verifies (NNPACK would otherwise be tried, and on CPUs it does not support, warn on every call).
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The libtorch in this process does not export the switch.</exception>
     public static IDisposable Disabled()
@@ -54,7 +59,12 @@ public static class OneDnn
         var binding = Bound.Value.Binding ?? throw new PlatformNotSupportedException($"oneDNN cannot be switched off here: {Bound.Value.Reason}");
         lock (Gate)
         {
-            if (_disabledDepth++ == 0) binding.Set(binding.Context, false);
+            if (_disabledDepth++ == 0)
+            {
+                (_restoreMkldnn, _restoreNnpack) = (binding.Get(binding.Context), binding.GetNnpack(binding.Context));
+                binding.Set(binding.Context, false);
+                binding.SetNnpack(binding.Context, false);
+            }
         }
         return new Scope(binding);
     }
@@ -68,7 +78,11 @@ public static class OneDnn
             if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
             lock (Gate)
             {
-                if (--_disabledDepth == 0) binding.Set(binding.Context, true);
+                if (--_disabledDepth == 0)
+                {
+                    binding.Set(binding.Context, _restoreMkldnn);
+                    binding.SetNnpack(binding.Context, _restoreNnpack);
+                }
             }
         }
     }
@@ -82,11 +96,14 @@ public static class OneDnn
         if (!NativeLibrary.TryLoad(path, out var handle)) return (null, $"{path} could not be opened again by path.");
         if (!NativeLibrary.TryGetExport(handle, GlobalContextSymbol, out var globalContext)
             || !NativeLibrary.TryGetExport(handle, SetEnabledSymbol, out var set)
-            || !NativeLibrary.TryGetExport(handle, GetEnabledSymbol, out var get))
+            || !NativeLibrary.TryGetExport(handle, GetEnabledSymbol, out var get)
+            || !NativeLibrary.TryGetExport(handle, SetNnpackSymbol, out var setNnpack)
+            || !NativeLibrary.TryGetExport(handle, GetNnpackSymbol, out var getNnpack))
             return (null, $"{path} does not export at::Context::setUserEnabledMkldnn (another libtorch version or platform).");
         var context = Marshal.GetDelegateForFunctionPointer<GlobalContextFunction>(globalContext)();
         return (new Binding(context, Marshal.GetDelegateForFunctionPointer<SetEnabledFunction>(set),
-            Marshal.GetDelegateForFunctionPointer<GetEnabledFunction>(get)), $"at::Context in {path}");
+            Marshal.GetDelegateForFunctionPointer<GetEnabledFunction>(get), Marshal.GetDelegateForFunctionPointer<SetEnabledFunction>(setNnpack),
+            Marshal.GetDelegateForFunctionPointer<GetEnabledFunction>(getNnpack)), $"at::Context in {path}");
     }
 
     /// <summary>The path of the <c>libtorch_cpu.so</c> mapped into this process (by path, so a system libtorch of another
