@@ -144,17 +144,20 @@ public static class NumericsCheck
         using var enableGrad = torch.enable_grad();
         using var generator = new Generator(20_161_205);
         var list = new List<(ConvolutionShape, ProbeInputs, ConvolutionProbeResult)>();
+        // These outlive whatever dispose scope the first convolution happened to run in (a model's forward pass).
+        static Tensor Keep(Tensor t) => t.detach().DetachFromDisposeScope();
         foreach (var shape in Shapes)
         {
+            using var scope = torch.NewDisposeScope();
             int outSize = shape.Size - shape.Kernel + 1;
             var inputs = new ProbeInputs(
-                torch.randn([shape.Batch, shape.InChannels, shape.Size, shape.Size], generator: generator),
-                torch.randn([shape.OutChannels, shape.InChannels, shape.Kernel, shape.Kernel], generator: generator)
-                    .div_(Math.Sqrt(shape.InChannels * shape.Kernel * shape.Kernel)),
-                torch.randn([shape.OutChannels], generator: generator),
-                torch.randn([shape.Batch, shape.OutChannels, outSize, outSize], generator: generator));
+                Keep(torch.randn([shape.Batch, shape.InChannels, shape.Size, shape.Size], generator: generator)),
+                Keep(torch.randn([shape.OutChannels, shape.InChannels, shape.Kernel, shape.Kernel], generator: generator)
+                    .div_(Math.Sqrt(shape.InChannels * shape.Kernel * shape.Kernel))),
+                Keep(torch.randn([shape.OutChannels], generator: generator)),
+                Keep(torch.randn([shape.Batch, shape.OutChannels, outSize, outSize], generator: generator)));
             var r = LibTorch(Leaf(inputs.Input, float64), Leaf(inputs.Weight, float64), Leaf(inputs.Bias, float64), inputs.OutputGradient.to(float64));
-            list.Add((shape, inputs, new ConvolutionProbeResult(r.Output.detach(), r.InputGradient.detach(), r.WeightGradient.detach(), r.Transposed.detach())));
+            list.Add((shape, inputs, new ConvolutionProbeResult(Keep(r.Output), Keep(r.InputGradient), Keep(r.WeightGradient), Keep(r.Transposed))));
         }
         return list;
     });
