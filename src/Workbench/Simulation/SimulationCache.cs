@@ -31,6 +31,9 @@ public static class SimulationCache
     /// <summary>Identifies the key format.</summary>
     public const string Format = "retina-workbench/simulation-cache/1";
 
+    /// <summary>Entries unused for this long are deleted when a new entry is made (each library build makes its own).</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+
     /// <summary>Where entries live unless told otherwise: <c>&lt;temp&gt;/retina-workbench/simulations</c>.</summary>
     public static string DefaultRoot => Path.Combine(Path.GetTempPath(), "retina-workbench", "simulations");
 
@@ -50,6 +53,7 @@ public static class SimulationCache
         string folder = EntryFolder(root, preset, seed, key);
         if (TryOpen(folder, key, clock) is { } hit)
         {
+            File.SetLastWriteTimeUtc(Path.Combine(folder, KeyFileName), DateTime.UtcNow); // last used, for pruning
             progress?.Report(new ProgressReport($"reused the cached simulation {folder} (key and file hashes verified)", 1));
             return hit;
         }
@@ -72,6 +76,7 @@ public static class SimulationCache
             };
             AtomicFile.WriteAllText(Path.Combine(building, KeyFileName), entry.ToJsonString(JsonFiles.Options));
             if (Install(building, folder, key, clock) is { } theirs) return theirs;
+            Prune(root, folder);
             return outcome with
             {
                 Directory = folder,
@@ -156,6 +161,31 @@ public static class SimulationCache
         Directory.Move(building, folder);
         Directory.Delete(stale, recursive: true);
         return null;
+    }
+
+    /// <summary>
+    /// Deletes entries whose key file was last used (written or hit) more than <see cref="Retention"/> ago, and folders
+    /// left half-built by crashed runs as long ago. Recently used entries stay, whichever build they belong to: another
+    /// checkout may be reading them.
+    /// </summary>
+    private static void Prune(string root, string keep)
+    {
+        var cutoff = DateTime.UtcNow - Retention;
+        foreach (string folder in Directory.GetDirectories(root))
+        {
+            if (folder == keep) continue;
+            string keyFile = Path.Combine(folder, KeyFileName);
+            var lastUsed = File.Exists(keyFile) ? File.GetLastWriteTimeUtc(keyFile) : Directory.GetLastWriteTimeUtc(folder);
+            if (lastUsed >= cutoff) continue;
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's, or in use: pruning is housekeeping, never a reason to fail.
+            }
+        }
     }
 
     private static string Sha256(string path)

@@ -94,6 +94,34 @@ public class SimulationCacheTests(SimulationCacheTests.GoodEntry entry) : IClass
         Assert.Equal(Folder(Micro, 5), Folder(Micro with { }, 5)); // equal content, equal key
     }
 
+    [Fact]
+    public void MakingAnEntry_PrunesEntriesUnusedForTheRetentionPeriod_AndKeepsRecentOnes()
+    {
+        TestTorch.Cpu();
+        using var dir = new TempDirectory();
+        string root = dir.File("cache");
+        string old = entry.CopyInto(Path.Combine(root, "old")), recent = entry.CopyInto(Path.Combine(root, "recent"));
+        old = MoveUp(old, "micro-seed7-old");
+        recent = MoveUp(recent, "micro-seed7-recent");
+        File.SetLastWriteTimeUtc(Path.Combine(old, SimulationCache.KeyFileName), DateTime.UtcNow - SimulationCache.Retention - TimeSpan.FromHours(1));
+        File.SetLastWriteTimeUtc(Path.Combine(recent, SimulationCache.KeyFileName), DateTime.UtcNow - SimulationCache.Retention + TimeSpan.FromHours(1));
+
+        var made = SimulationCache.Get(Micro, 8, root: root);
+
+        Assert.False(made.Reused);
+        Assert.False(Directory.Exists(old));
+        Assert.True(Directory.Exists(recent));
+        Assert.True(Directory.Exists(made.Directory));
+
+        string MoveUp(string folder, string name)
+        {
+            string target = Path.Combine(root, name);
+            Directory.Move(folder, target);
+            Directory.Delete(Path.GetDirectoryName(folder)!);
+            return target;
+        }
+    }
+
     public static TheoryData<string> Damage() => new() { "no key file", "flipped byte", "truncated file", "another build's key", "missing file" };
 
     [Theory]
