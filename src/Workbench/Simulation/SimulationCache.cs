@@ -13,8 +13,8 @@ namespace Workbench.Simulation;
 /// <summary>
 /// Simulated data sets kept between runs (notebooks, the quickstart), so a second run does not simulate again. A data
 /// set is a deterministic function of the preset (every field, not just its name), the seed and the code that simulates
-/// it, so the key is exactly those: the whole preset, the seed, the Workbench assembly's version and module id (which
-/// changes with every change to its code) and TorchSharp's version (which pins libtorch).
+/// it, so the key is exactly those: the whole preset, the seed, the Workbench assembly's version and module id (a new
+/// one whenever it is built from other sources or another commit) and TorchSharp's version (which pins libtorch).
 /// </summary>
 /// <remarks>
 /// An entry is simulated into a temporary folder, its key file (<see cref="KeyFileName"/>: the key in full, and every
