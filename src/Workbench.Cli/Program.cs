@@ -49,6 +49,16 @@ public static class Program
             Console.Error.WriteLine(e.Message);
             return ExitCodes.BadInput;
         }
+        catch (Training.TrainingDivergedException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (Training.RunDirectoryException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (Exception e) when (e is NotebookInputException or Data.RecordingFormatException or Data.Manifests.ManifestException)
         {
             Console.Error.WriteLine($"error: {e.Message}");

@@ -25,6 +25,7 @@ public sealed class EvaluateCommand : ICommand
         the training normalisation and the same cells, predicts every test window and prints per cell: Pearson r with the
         trial-averaged response, FEVe, the jackknife oracle, the reliability ceiling (the r a perfect model would reach,
         from split-half reliability) and r as a fraction of it; then the means. --json writes the same as JSON.
+        A run whose result.json says it diverged is refused (exit 2), as is a model whose predictions are not finite (exit 1).
         """;
 
     /// <inheritdoc/>
@@ -34,6 +35,8 @@ public sealed class EvaluateCommand : ICommand
         if (a.Positionals.Count != 1) throw new UsageException($"workbench {Name}: expected one run directory, got {a.Positionals.Count}.");
         string run = a.Positionals[0];
         string weights = Directory.Exists(run) ? Path.Combine(run, "best.weights") : run;
+        // A diverged run is not a result, whichever of its files is named.
+        new Training.RunDirectory(Directory.Exists(run) ? run : Path.GetDirectoryName(Path.GetFullPath(run))!).RefuseIfDiverged("evaluated");
         var runtime = TorchRuntime.Initialize(new RuntimeOptions { Device = a.Option("device") });
         var (model, info) = Checkpoint.Load(weights, runtime.Device);
         using var _ = model;

@@ -37,7 +37,12 @@ public sealed class TrainCommand : ICommand
           --calibrate-output      start each cell's output at its mean training rate (short runs; the reference starts at 0)
           --quick                 2 epochs of 10 batches (smoke test)
           --resume                continue RUN from its last completed epoch
-        Exit code 1 if training diverged or was cancelled (the best weights so far are kept).
+        RUN must not hold another run unless --resume (exit 2; nothing is overwritten). A run that diverged is never
+        resumed (exit 2): train a new one.
+
+        Divergence (a NaN or infinite loss, weight or validation prediction) is a failure, exit 1, naming the epoch and
+        batch; result.json records status Diverged. If an earlier epoch was finite and beat the untrained model, its
+        weights stay in best.weights, but `evaluate` refuses the run. Exit 1 also when cancelled (Ctrl-C; --resume continues).
         """;
 
     /// <inheritdoc/>
@@ -61,6 +66,8 @@ public sealed class TrainCommand : ICommand
             MaxBatchesPerEpoch = a.Int("batches-per-epoch") ?? (quick ? 10 : null),
             CalibrateOutput = a.Flag("calibrate-output"),
         };
+        // Refuse an unusable run directory before reading anything (the trainer checks again).
+        new RunDirectory(output).CheckStart(a.Flag("resume") && kind != ModelKind.RevCorLn);
         var runtime = TorchRuntime.Initialize(new RuntimeOptions { Device = a.Option("device"), Seed = options.Seed, Threads = a.Int("threads") });
         Console.Error.WriteLine($"Reading {data} (train) ...");
         using var train = DeepRetinaFile.Read(data, "train", new DeepRetinaReadOptions { Cells = cells, RateBinMs = a.Int("rate-ms") ?? 10 });
@@ -85,13 +92,19 @@ public sealed class TrainCommand : ICommand
         }
         using var fitted = fit.Model;
         if (fit.CentresEstimated) Console.WriteLine("Receptive-field centres were estimated from the training data (the file records none).");
+        if (fit.Training is { Status: TrainingStatus.Diverged } diverged)
+        {
+            // Not a result: say so on stderr like every failure, and keep stdout's success lines for runs that succeeded.
+            Console.Error.WriteLine($"error: training {diverged.Reason}. The run failed ({Path.Combine(Path.GetFullPath(output), "result.json")}: Diverged).");
+            return ExitCodes.Failed;
+        }
         if (fit.Training is { } result)
         {
             Console.WriteLine($"{result.Status}: {result.Reason}.");
             Console.WriteLine($"Best epoch {result.BestEpoch}: mean validation correlation {result.BestValidationCorrelation:F4}; {result.History.Count} epochs in {result.Duration.TotalSeconds:F0} s.");
         }
         Console.WriteLine($"Checkpoint: {Path.Combine(Path.GetFullPath(output), "best.weights")}");
-        return fit.Training?.Status is TrainingStatus.Diverged or TrainingStatus.Cancelled ? ExitCodes.Failed : ExitCodes.Ok;
+        return fit.Training?.Status is TrainingStatus.Cancelled ? ExitCodes.Failed : ExitCodes.Ok;
     }
 
     private static void Report(ConsoleProgress bar, TrainingEvent e, int epochs)

@@ -36,12 +36,25 @@ public sealed record ModelEvaluation(string Model, string Data, IReadOnlyList<Ce
     /// recording's trial-averaged rates and, when present, its repeats.
     /// </summary>
     /// <exception cref="ArgumentException">The predictions do not cover the recording's windows.</exception>
+    /// <exception cref="InvalidOperationException">Some predictions are NaN or infinite (a diverged or broken model): their
+    /// correlations would be NaN, and a NaN is never reported as a score. The message names the cells and the first bin.</exception>
     public static ModelEvaluation Of(string model, torch.Tensor predictions, Recording test, int history)
     {
         long windows = test.Frames - history;
         if (predictions.dim() != 2 || predictions.shape[0] != windows || predictions.shape[1] != test.Cells.Count)
             throw new ArgumentException($"Predictions must be ({windows}, {test.Cells.Count}) for {test.Provenance.Source}, got [{string.Join(", ", predictions.shape)}].");
         using var scope = torch.NewDisposeScope();
+        var finite = predictions.isfinite();
+        if (!finite.all().item<bool>())
+        {
+            var perCell = (~finite).sum([0]).cpu().to(torch.int64).data<long>().ToArray();
+            var bad = Enumerable.Range(0, perCell.Length).Where(i => perCell[i] > 0).ToList();
+            long firstBin = (~finite).any(1).to(torch.int64).argmax().item<long>() + history;
+            throw new InvalidOperationException(
+                $"{model}: {perCell.Sum()} of {predictions.numel()} predictions on {test.Provenance.Source} are NaN or infinite " +
+                $"(cells {string.Join(", ", bad.Select(i => $"{test.Cells[i].Name} ({perCell[i]})"))}; first at bin {firstBin}), " +
+                "so there is no correlation to report. The model diverged or its numerics are broken: retrain it (see workbench env).");
+        }
         var target = test.Rates.narrow(0, history, windows);
         var r = Correlation.PerCell(predictions, target);
         int n = test.Cells.Count;

@@ -15,7 +15,11 @@ namespace Workbench.Simulation;
 /// <param name="WhiteNoiseRates">Each cell's mean rate over the white-noise training stimulus, Hz.</param>
 /// <param name="Duration">Wall time.</param>
 public sealed record SimulationOutcome(string Directory, IReadOnlyList<string> Files, GroundTruth Truth,
-    IReadOnlyList<double> NaturalSceneRates, IReadOnlyList<double> WhiteNoiseRates, TimeSpan Duration);
+    IReadOnlyList<double> NaturalSceneRates, IReadOnlyList<double> WhiteNoiseRates, TimeSpan Duration)
+{
+    /// <summary>True when <see cref="SimulationCache"/> returned an earlier, verified simulation instead of running one.</summary>
+    public bool Reused { get; init; }
+}
 
 /// <summary>
 /// Runs the synthetic retina on a preset's stimuli and writes a data set in the deep-retina layout:

@@ -24,6 +24,10 @@ public static class Fitting
     /// <param name="options">Training options (history, seed, epochs …).</param>
     /// <param name="context">Device, run directory, progress.</param>
     /// <param name="customise">Adjusts the spec before the model is built (channels, readout, cutout …).</param>
+    /// <exception cref="TrainingDivergedException">Training diverged before any good epoch; no model is returned (the one
+    /// built here is disposed). A run that diverged later returns its best good epoch with status
+    /// <see cref="TrainingStatus.Diverged"/>: call <see cref="TrainingResult.ThrowIfDiverged"/> where that must not pass.</exception>
+    /// <exception cref="RunDirectoryException">The run directory cannot be used (see <see cref="Trainer.Train"/>).</exception>
     public static FitResult Fit(Recording train, ModelKind kind, TrainingOptions options, TrainingContext? context = null,
         Func<ModelSpec, ModelSpec>? customise = null)
     {
@@ -50,22 +54,30 @@ public static class Fitting
         torch.manual_seed(options.Seed);
         if (spec.Kind == ModelKind.RevCorLn)
         {
+            var run = context.RunDirectory is { } folder ? new RunDirectory(folder) : null;
+            run?.CheckStart(resume: false); // fitted in one go: nothing to resume
             using var windows = new HistoryWindows(train, options.History);
             var split = TimeSplit.Blocks(windows.Count, options.History, options.ValidationFraction, options.ValidationBlocks);
             var fitted = RevCorLn.Fit(windows, split.Training, spec, spec.NonlinearityBins);
             fitted.to(context.Device);
             fitted.eval();
-            if (context.RunDirectory is { } folder)
+            if (run is not null)
             {
-                var run = new RunDirectory(folder);
                 Directory.CreateDirectory(run.Path);
                 Checkpoint.Save(fitted, run.BestWeights, new CheckpointInfo(fitted.Spec, train.Normalisation, train.Cells, train.Provenance, 0, null));
             }
             return new FitResult(fitted, null, estimated);
         }
         var model = RetinaModels.Create(spec);
-        var result = Trainer.Train(model, train, options, context);
-        return new FitResult(model, result, estimated);
+        try
+        {
+            return new FitResult(model, Trainer.Train(model, train, options, context), estimated);
+        }
+        catch
+        {
+            model.Dispose(); // a fit that failed returns no model, diverged weights least of all
+            throw;
+        }
     }
 
     /// <summary>

@@ -43,9 +43,15 @@ public sealed class EarlyStopping(TrainingOptions options)
     /// <summary>Epochs since the last improvement.</summary>
     public int EpochsWithoutImprovement { get; set; }
 
-    /// <summary>Records an epoch's score. Returns whether it improved on the best by more than the tolerance.</summary>
+    /// <summary>Records an epoch's score. Returns whether it improved on the best by more than the tolerance.
+    /// A NaN or infinite score is never an improvement, nor the best.</summary>
     public bool Record(int epoch, double correlation)
     {
+        if (!double.IsFinite(correlation))
+        {
+            EpochsWithoutImprovement++;
+            return false;
+        }
         bool improved = correlation > Best + options.EarlyStoppingTolerance || BestEpoch == 0;
         if (correlation > Best || BestEpoch == 0)
         {

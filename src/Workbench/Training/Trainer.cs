@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using TorchSharp;
 using Workbench.Data;
 using Workbench.Metrics;
@@ -13,10 +14,12 @@ public sealed record TrainingContext
     /// <summary>Device for the model and batches (from <see cref="Runtime.TorchRuntime"/>).</summary>
     public Device Device { get; init; } = torch.CPU;
 
-    /// <summary>Folder for checkpoints and history; null keeps everything in memory.</summary>
+    /// <summary>Folder for checkpoints and history; null keeps everything in memory. A new run needs a folder that holds
+    /// no run yet (it may exist and hold other files).</summary>
     public string? RunDirectory { get; init; }
 
-    /// <summary>Continue from the run directory's last completed epoch.</summary>
+    /// <summary>Continue from the run directory's last completed epoch. Refused for a run that diverged or has no
+    /// completed epoch; a folder that holds no run starts a new one.</summary>
     public bool Resume { get; init; }
 
     /// <summary>Receives batch, epoch and stop events.</summary>
@@ -32,14 +35,26 @@ public sealed record TrainingContext
 /// <summary>
 /// Fits a <see cref="RetinaModel"/> to a recording: Adam on the Poisson (or MSE) loss plus L1 on the output activity,
 /// weight decay as L2, validation on contiguous held-out blocks, a learning-rate schedule and early stopping driven by
-/// the validation correlation (maximised), best-weights checkpoints, resumable state, and a clean stop on a NaN loss.
+/// the validation correlation (maximised), best-weights checkpoints and resumable state.
 /// </summary>
-/// <remarks>Deterministic on CPU for a given seed and thread count. One dispose scope per batch; nothing but the
-/// batch's windows is ever copied out of the stimulus.</remarks>
+/// <remarks>
+/// <para>Divergence is a failure. After every batch the loss and every weight must be finite, and after every epoch the
+/// validation predictions. The first time one is not, training stops. If an earlier epoch ended with finite weights whose
+/// validation correlation beat the untrained model's (measured before the first batch), the model gets that epoch's
+/// weights back and the result has status <see cref="TrainingStatus.Diverged"/> with the epoch and batch; otherwise there
+/// is no model: <see cref="Train"/> throws <see cref="TrainingDivergedException"/> naming them. Either way the run
+/// directory's <c>result.json</c> says <c>Diverged</c>, and the run is never resumed.</para>
+/// <para>Deterministic on CPU for a given seed and thread count. One dispose scope per batch; nothing but the batch's
+/// windows is ever copied out of the stimulus.</para>
+/// </remarks>
 public static class Trainer
 {
     /// <summary>Trains <paramref name="model"/> (built outside any dispose scope) on <paramref name="recording"/>.</summary>
     /// <exception cref="ArgumentException">Options are out of range, or the model does not fit the recording.</exception>
+    /// <exception cref="RunDirectoryException">The run directory already holds a run and this is not a resume; or a resume
+    /// was asked of a run that diverged, or of one with no completed epoch. Nothing was written.</exception>
+    /// <exception cref="TrainingDivergedException">Training diverged before any good epoch: there is no model (the
+    /// <paramref name="model"/> object holds the diverged weights). result.json records it.</exception>
     public static TrainingResult Train(RetinaModel model, Recording recording, TrainingOptions options, TrainingContext? context = null)
     {
         context ??= new TrainingContext();
@@ -51,11 +66,13 @@ public static class Trainer
                 $"{options.History} frames of {recording.Height}x{recording.Width} with {recording.Cells.Count} cells ({recording.Provenance.Source}).");
         if (model.NeedsSpikeHistory && recording.Counts is null)
             throw new ArgumentException($"{recording.Provenance.Source}: a {spec.Kind} needs binned spike counts, and the recording has none.");
+        var injection = NaNInjection.FromEnvironment();
+        var run = context.RunDirectory is null ? null : new RunDirectory(context.RunDirectory);
+        bool resume = run?.CheckStart(context.Resume) ?? false;
 
         var clock = Stopwatch.StartNew();
         using var windows = new HistoryWindows(recording, options.History);
         var split = TimeSplit.Blocks(windows.Count, options.History, options.ValidationFraction, options.ValidationBlocks);
-        var run = context.RunDirectory is null ? null : new RunDirectory(context.RunDirectory);
         model.to(context.Device);
         using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.L2);
         var schedule = new LearningRateSchedule(options);
@@ -63,8 +80,9 @@ public static class Trainer
         var history = new List<EpochSummary>();
         Dictionary<string, Tensor>? bestInMemory = null;
 
-        if (context.Resume && run is { CanResume: true })
-            Restore(run, model, optimizer, schedule, stopping, history);
+        double initial;
+        if (resume)
+            initial = Restore(run!, model, optimizer, schedule, stopping, history);
         else
         {
             torch.manual_seed(options.Seed);
@@ -74,24 +92,34 @@ public static class Trainer
                 Directory.CreateDirectory(run.Path);
                 IO.JsonFiles.Write(run.Config, new { options, spec, data = recording.Provenance, split, device = context.Device.ToString() });
             }
+            // The bar a diverging run's best epoch must have beaten for its weights to be kept. Eval mode draws no noise,
+            // so this leaves the random streams, and so the run, exactly as they would be without it.
+            var (_, start, finite) = Validate(model, windows, split, options, context.Device);
+            initial = finite ? start.Average() : double.NaN;
         }
 
         var status = TrainingStatus.Completed;
         string reason = $"ran all {options.Epochs} epochs";
+        Divergence? divergence = null;
         try
         {
             for (int epoch = history.Count + 1; epoch <= options.Epochs; epoch++)
             {
                 SetLearningRate(optimizer, schedule.Rate);
                 var epochClock = Stopwatch.StartNew();
-                var (trainLoss, samples, diverged) = TrainEpoch(model, windows, split, options, optimizer, context, epoch, clock, history.Count);
+                var (trainLoss, samples, batches, diverged) = TrainEpoch(model, windows, split, options, optimizer, context, epoch, history.Count, injection);
                 if (diverged is not null)
                 {
-                    (status, reason) = (TrainingStatus.Diverged, diverged);
+                    divergence = diverged;
                     break;
                 }
                 double trainSeconds = epochClock.Elapsed.TotalSeconds;
-                var (validationLoss, correlations) = Validate(model, windows, split, options, context.Device);
+                var (validationLoss, correlations, predictionsFinite) = Validate(model, windows, split, options, context.Device);
+                if (!predictionsFinite)
+                {
+                    divergence = new Divergence(epoch, batches, "the predictions on the validation blocks after this epoch's last batch became non-finite");
+                    break;
+                }
                 double meanR = correlations.Average();
                 bool improved = stopping.Record(epoch, meanR);
                 var summary = new EpochSummary(epoch, trainLoss, validationLoss, meanR, correlations, schedule.Rate,
@@ -105,7 +133,7 @@ public static class Trainer
                 schedule.AfterEpoch(epoch, improved);
                 if (run is not null)
                 {
-                    SaveResumeState(run, model, optimizer, schedule, stopping, history);
+                    SaveResumeState(run, model, optimizer, schedule, stopping, history, initial);
                     run.WriteHistory(history);
                 }
                 var eta = TimeSpan.FromSeconds(history.Average(h => h.Seconds) * (options.Epochs - epoch));
@@ -123,18 +151,50 @@ public static class Trainer
             (status, reason) = (TrainingStatus.Cancelled, $"cancelled after {history.Count} complete epochs; resume from {run?.Path ?? "(no run directory)"}");
         }
 
-        if ((options.RestoreBest || status == TrainingStatus.Diverged) && stopping.BestEpoch > 0)
+        try
         {
-            if (run is not null) Checkpoint.LoadWeights(model, run.BestWeights);
-            else if (bestInMemory is not null) Load(model, bestInMemory);
+            if (divergence is not null)
+            {
+                status = TrainingStatus.Diverged;
+                // NaN initial (unknown, or the untrained model's own predictions were non-finite): any finite epoch beats it.
+                bool goodEpoch = stopping.BestEpoch > 0 && double.IsFinite(stopping.Best) && !(stopping.Best <= initial);
+                if (!goodEpoch)
+                {
+                    string before = $"before any epoch ended with finite weights whose validation correlation beat the untrained model's ({initial:F4}" +
+                                    (stopping.BestEpoch > 0 ? $"; the best epoch, {stopping.BestEpoch}, reached {stopping.Best:F4})" : ")");
+                    var failed = new TrainingResult(status, $"diverged in {divergence} {before}; there is no model", history, 0, double.NaN,
+                        split, clock.Elapsed, run?.Path, initial, divergence);
+                    if (run is not null)
+                    {
+                        run.RemoveBest();
+                        IO.JsonFiles.Write(run.Result, failed);
+                    }
+                    model.eval();
+                    context.Progress?.Report(new TrainingStopped(status, failed.Reason));
+                    throw new TrainingDivergedException(divergence, run?.Path,
+                        $"Training diverged in {divergence}, {before}, so there is no model" +
+                        (run is not null ? $" ({run.Result} records the failure)" : "") +
+                        ". Lower the learning rate, check the data, or check this machine's numerics (workbench env).");
+                }
+                reason = $"diverged in {divergence}; the model holds the weights of epoch {stopping.BestEpoch} " +
+                         $"(validation r {stopping.Best:F4}; untrained {initial:F4})";
+            }
+            if ((options.RestoreBest || status == TrainingStatus.Diverged) && stopping.BestEpoch > 0)
+            {
+                if (run is not null) Checkpoint.LoadWeights(model, run.BestWeights);
+                else if (bestInMemory is not null) Load(model, bestInMemory);
+            }
+            model.eval();
+            var result = new TrainingResult(status, reason, history, stopping.BestEpoch, stopping.BestEpoch > 0 ? stopping.Best : double.NaN,
+                split, clock.Elapsed, run?.Path, initial, divergence);
+            if (run is not null) IO.JsonFiles.Write(run.Result, result);
+            context.Progress?.Report(new TrainingStopped(status, reason));
+            return result;
         }
-        model.eval();
-        var result = new TrainingResult(status, reason, history, stopping.BestEpoch, stopping.BestEpoch > 0 ? stopping.Best : double.NaN,
-            split, clock.Elapsed, run?.Path);
-        if (run is not null) IO.JsonFiles.Write(run.Result, result);
-        context.Progress?.Report(new TrainingStopped(status, reason));
-        if (bestInMemory is not null) foreach (var t in bestInMemory.Values) t.Dispose();
-        return result;
+        finally
+        {
+            if (bestInMemory is not null) foreach (var t in bestInMemory.Values) t.Dispose();
+        }
     }
 
     /// <summary>Sets the model's output offset from the mean rate each cell has over the training windows' target bins.</summary>
@@ -151,8 +211,8 @@ public static class Trainer
         if (count > 0) model.CalibrateOutput((sum / count).to(device));
     }
 
-    private static (double Loss, long Samples, string? Diverged) TrainEpoch(RetinaModel model, HistoryWindows windows, TimeSplit split,
-        TrainingOptions options, torch.optim.Optimizer optimizer, TrainingContext context, int epoch, Stopwatch runClock, int epochsDoneBefore)
+    private static (double Loss, long Samples, int Batches, Divergence? Diverged) TrainEpoch(RetinaModel model, HistoryWindows windows, TimeSplit split,
+        TrainingOptions options, torch.optim.Optimizer optimizer, TrainingContext context, int epoch, int epochsDoneBefore, NaNInjection? injection)
     {
         model.train();
         var batches = WindowBatches.Shuffled(split.Training, options.BatchSize, seed: unchecked(options.Seed * 7919 + epoch), dropLast: true).ToList();
@@ -165,17 +225,21 @@ public static class Trainer
         {
             context.Cancellation.ThrowIfCancellationRequested();
             using var scope = torch.NewDisposeScope();
+            string note = injection?.ApplyIfDue(model, epoch, b + 1) == true ? " " + injection.Note : "";
             var (inputs, targets) = windows.Batch(batches[b], context.Device);
             var history = model.NeedsSpikeHistory ? windows.SpikeHistory(batches[b], context.Device) : null;
             optimizer.zero_grad();
             var predicted = model.Predict(inputs, history);
             var data = Losses.Compute(options.Loss, predicted, targets);
             var loss = options.L1 > 0 ? data + options.L1 * predicted.abs().sum() / predicted.shape[0] : data;
-            double value = data.item<float>();
-            if (!double.IsFinite(value) || !double.IsFinite(loss.item<float>()))
-                return (double.NaN, samples, $"the loss became {value} in epoch {epoch}, batch {b + 1}; kept the weights of the best epoch so far");
+            double value = data.item<float>(), total = loss.item<float>();
+            if (!double.IsFinite(value) || !double.IsFinite(total))
+                return (double.NaN, samples, b + 1, new Divergence(epoch, b + 1,
+                    $"the loss became {(double.IsFinite(value) ? $"{total} (with the L1 penalty)" : value.ToString(CultureInfo.InvariantCulture))}{note}"));
             loss.backward();
             optimizer.step();
+            if (FirstNonFinite(model) is { } name)
+                return (double.NaN, samples, b + 1, new Divergence(epoch, b + 1, $"this batch's update made {name} non-finite{note}"));
             lossSum += value;
             samples += batches[b].Length;
             double speed = samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
@@ -183,11 +247,26 @@ public static class Trainer
             var eta = TimeSpan.FromSeconds(epochSeconds * (options.Epochs - epochsDoneBefore) - clock.Elapsed.TotalSeconds);
             context.Progress?.Report(new BatchCompleted(epoch, b + 1, batches.Count, value, speed, eta < TimeSpan.Zero ? TimeSpan.Zero : eta));
         }
-        return (lossSum / Math.Max(1, batches.Count), samples, null);
+        return (lossSum / Math.Max(1, batches.Count), samples, batches.Count, null);
     }
 
-    /// <summary>Loss and per-cell correlation on the validation blocks, in eval mode, without gradients.</summary>
-    private static (double Loss, double[] Correlations) Validate(RetinaModel model, HistoryWindows windows, TimeSplit split, TrainingOptions options, Device device)
+    /// <summary>The name of the first parameter or buffer holding a NaN or infinity, or null (one synchronisation for all).</summary>
+    private static string? FirstNonFinite(RetinaModel model)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var named = model.named_parameters().Select(p => (Name: p.name, Tensor: (Tensor)p.parameter))
+            .Concat(model.named_buffers().Select(b => (Name: b.name, Tensor: b.buffer))).Where(t => t.Tensor.is_floating_point()).ToList();
+        if (named.Count == 0) return null;
+        var finite = torch.stack(named.Select(t => t.Tensor.isfinite().all()).ToArray());
+        if (finite.all().item<bool>()) return null;
+        var flags = finite.cpu().data<bool>().ToArray();
+        return named[Array.IndexOf(flags, false)].Name;
+    }
+
+    /// <summary>Loss and per-cell correlation on the validation blocks, in eval mode, without gradients, and whether every
+    /// prediction was finite (if not, the loss and correlations are meaningless).</summary>
+    private static (double Loss, double[] Correlations, bool Finite) Validate(RetinaModel model, HistoryWindows windows, TimeSplit split, TrainingOptions options, Device device)
     {
         model.eval();
         using var noGrad = torch.no_grad();
@@ -205,8 +284,9 @@ public static class Trainer
         }
         var p = torch.cat(predictions, 0);
         var y = torch.cat(targets, 0);
+        if (!p.isfinite().all().item<bool>()) return (double.NaN, Enumerable.Repeat(double.NaN, (int)p.shape[1]).ToArray(), false);
         double loss = Losses.Compute(options.Loss, p, y).item<float>();
-        return (loss, Correlation.PerCell(p, y));
+        return (loss, Correlation.PerCell(p, y), true);
     }
 
     private static void SetLearningRate(torch.optim.Optimizer optimizer, double rate)
@@ -222,7 +302,7 @@ public static class Trainer
     }
 
     private static void SaveResumeState(RunDirectory run, RetinaModel model, TorchSharp.Modules.Adam optimizer,
-        LearningRateSchedule schedule, EarlyStopping stopping, List<EpochSummary> history)
+        LearningRateSchedule schedule, EarlyStopping stopping, List<EpochSummary> history, double initial)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(run.LastWeights)!);
         Checkpoint.WriteWeights(model, run.LastWeights);
@@ -234,11 +314,13 @@ public static class Trainer
         });
         using var rng = torch.random.get_rng_state();
         var state = new ResumeState(history.Count, schedule.Rate, schedule.EpochsWithoutImprovement, stopping.Best, stopping.BestEpoch,
-            stopping.EpochsWithoutImprovement, history, Convert.ToBase64String(rng.bytes.ToArray()));
+            stopping.EpochsWithoutImprovement, history, Convert.ToBase64String(rng.bytes.ToArray()), initial);
         IO.JsonFiles.Write(run.LastState, state);
     }
 
-    private static void Restore(RunDirectory run, RetinaModel model, TorchSharp.Modules.Adam optimizer,
+    /// <summary>Puts the model, optimizer, counters and RNG back as the last completed epoch left them; returns the
+    /// untrained model's validation correlation recorded with them.</summary>
+    private static double Restore(RunDirectory run, RetinaModel model, TorchSharp.Modules.Adam optimizer,
         LearningRateSchedule schedule, EarlyStopping stopping, List<EpochSummary> history)
     {
         var state = IO.JsonFiles.Read<ResumeState>(run.LastState);
@@ -255,6 +337,7 @@ public static class Trainer
         var bytes = Convert.FromBase64String(state.TorchRngState);
         using var rng = torch.tensor(bytes, torch.uint8);
         torch.random.set_rng_state(rng);
+        return state.InitialValidationCorrelation;
     }
 
     private static Dictionary<string, Tensor> Snapshot(RetinaModel model, Dictionary<string, Tensor>? previous)

@@ -10,7 +10,9 @@ public enum TrainingStatus
     Completed,
     /// <summary>Stopped because validation correlation stopped improving.</summary>
     EarlyStopped,
-    /// <summary>The loss became NaN or infinite; the last good weights were kept.</summary>
+    /// <summary>The loss, a weight or the validation predictions became NaN or infinite: a failure. The model holds the
+    /// best earlier epoch's weights if one was finite and beat the untrained model; otherwise the fit threw
+    /// <see cref="TrainingDivergedException"/> and left no model. A diverged run is never resumed or evaluated.</summary>
     Diverged,
     /// <summary>Cancelled by the caller; the last completed epoch's checkpoint can be resumed.</summary>
     Cancelled,
