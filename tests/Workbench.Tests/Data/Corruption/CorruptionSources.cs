@@ -53,7 +53,7 @@ public sealed class CorruptionSources : IDisposable
     public static string FixtureFolder => RepositoryPaths.Of("tests", "Workbench.Tests", "Data", "Corruption", "Fixtures");
 
     /// <summary>Sizes of the recordings, as in the fixture script.</summary>
-    public const int TrainFrames = 300, TestFrames = 60, Cells = 3, Repeats = 3;
+    public const int TrainFrames = 600, TestFrames = 60, Cells = 3, Repeats = 3;
 
     private readonly TempDirectory _dir = new();
 

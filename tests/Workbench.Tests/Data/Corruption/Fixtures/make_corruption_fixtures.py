@@ -8,7 +8,7 @@ headers, symbol-table groups, version-1 B-trees, metadata written as objects are
 
 Every value follows a formula the C# tests recompute (CorruptionSources.cs):
   deep-retina stimulus[t, y, x] = (7t + 3y + x) mod 251          (+0.25 in the float64 file)
-  firing_rate_10ms[n, t]        = 0.5 (n + 1) + 0.01 t
+  firing_rate_10ms[n, t]        = 0.5 (n + 1) + 0.01 t         (float32 in the uint8 file, as is binned in uint8)
   binned[n, t]                  = (t (n + 1)) mod 3
   time[t]                       = 0.01 t
   test repeats[r, n, t]         = firing_rate_10ms[n, t] + r   (per cell as cellNN (R, T), or pooled (R, N, T))
@@ -46,14 +46,14 @@ def binned(t):
     return (tt * (n + 1)) % 3
 
 
-def deep_retina(name, t_train, t_test, size, dtype, stimulus_options, pooled):
+def deep_retina(name, t_train, t_test, size, dtype, stimulus_options, pooled, responses):
     with h5py.File(os.path.join(out, name), "w") as f:
         for split, t in [("train", t_train), ("test", t_test)]:
             f.create_dataset(f"{split}/stimulus", data=stimulus(t, size, size, dtype), **stimulus_options, **NO_TIMES)
             f.create_dataset(f"{split}/time", data=np.arange(t) * 0.01, **NO_TIMES)
-            f.create_dataset(f"{split}/response/firing_rate_10ms", data=rates(t), **NO_TIMES)
-            f.create_dataset(f"{split}/response/binned", data=binned(t).astype("float64"), **NO_TIMES)
-        repeats = np.stack([rates(t_test) + r for r in range(R)])
+            f.create_dataset(f"{split}/response/firing_rate_10ms", data=rates(t).astype(responses[0]), **NO_TIMES)
+            f.create_dataset(f"{split}/response/binned", data=binned(t).astype(responses[1]), **NO_TIMES)
+        repeats = np.stack([rates(t_test) + r for r in range(R)]).astype(responses[0])
         if pooled:
             f.create_dataset("test/repeats/firing_rate_10ms", data=repeats, **NO_TIMES)
         else:
@@ -61,10 +61,11 @@ def deep_retina(name, t_train, t_test, size, dtype, stimulus_options, pooled):
                 f.create_dataset(f"test/repeats/cell{c + 1:02d}", data=repeats[:, c, :], **NO_TIMES)
 
 
-# The reference's two stimulus layouts: float64 chunked and gzipped, and uint8 contiguous.
-deep_retina("h5py-chunked-gzip-float64.h5", 300, 60, 6, "float64",
-            {"chunks": (25, 6, 6), "compression": "gzip", "compression_opts": 4}, pooled=False)
-deep_retina("h5py-contiguous-uint8.h5", 300, 60, 8, "uint8", {}, pooled=True)
+# The reference's two stimulus layouts: float64 chunked and gzipped, and uint8 contiguous. 600 training frames: the
+# fewest that leave training windows between train's five validation blocks and their 40-frame gaps.
+deep_retina("h5py-chunked-gzip-float64.h5", 600, 60, 6, "float64",
+            {"chunks": (25, 6, 6), "compression": "gzip", "compression_opts": 4}, pooled=False, responses=("float64", "float64"))
+deep_retina("h5py-contiguous-uint8.h5", 600, 60, 8, "uint8", {}, pooled=True, responses=("float32", "uint8"))
 
 with h5py.File(os.path.join(out, "h5py-interneurons.h5"), "w") as f:
     t, size, cells = 200, 6, 4
