@@ -56,7 +56,7 @@ public class CorruptionCommandsTests(ITestOutputHelper output) : IDisposable
     /// <summary>Runs <paramref name="args"/> (built from each damaged copy's path) for every damage and collects what broke the contract.</summary>
     private List<string> Check(string title, IReadOnlyList<Damage> damages, string fileName, Func<string, string[]> args,
         Func<string, IEnumerable<string>>? writtenOnFailure = null, int[]? allowed = null, Func<Damage, CliResult, string?>? extra = null,
-        Func<CliResult, bool>? refusedAfterReading = null)
+        Func<CliResult, bool>? refusedAfterReading = null, Func<string, string>? namedFile = null)
     {
         allowed ??= [ExitCodes.Ok, ExitCodes.Failed, ExitCodes.BadInput];
         var violations = new List<string>();
@@ -78,7 +78,8 @@ public class CorruptionCommandsTests(ITestOutputHelper output) : IDisposable
             if (r.ExitCode == ExitCodes.BadInput)
             {
                 var errors = r.StandardError.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
-                if (errors.Count != 1 || !errors[0].Contains(path, StringComparison.Ordinal) && refusedAfterReading?.Invoke(r) != true)
+                string named = namedFile?.Invoke(path) ?? path;
+                if (errors.Count != 1 || !errors[0].Contains(named, StringComparison.Ordinal) && refusedAfterReading?.Invoke(r) != true)
                     violations.Add($"{what}: exit 2 without one error line naming the file: {r.StandardError.Trim()}");
                 if (r.StandardError.Split('\n').Any(l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal)))
                     violations.Add($"{what}: a stack trace: {r.StandardError.Trim()}");
@@ -154,6 +155,58 @@ public class CorruptionCommandsTests(ITestOutputHelper output) : IDisposable
             }, writtenOnFailure: p => [p + ".eval.json"], allowed: [ExitCodes.Ok, ExitCodes.BadInput]));
         Assert.True(violations.Count == 0, string.Join("\n", violations.Take(30)));
     }
+
+    /// <summary>
+    /// train --resume from a run whose last/ holds a damaged state.json, model.weights or optimizer.bin: it resumes
+    /// (the damage missed everything that matters) or refuses with exit 2 naming the damaged file, and a refusal leaves
+    /// every file of the run byte for byte as it was (the oracle: the run's bytes before).
+    /// </summary>
+    [Fact]
+    public void TrainResume_FromADamagedLastState_RefusesNamingTheFile_AndChangesNothing()
+    {
+        string data = WriterRecording();
+        string run = _dir.File("resumable");
+        string[] Args(string dir, bool resume) =>
+            ["train", "--data", data, "--model", "ln", "--out", dir, "--epochs", resume ? "2" : "1", "--batches-per-epoch", "2", "--batch", "32", "--threads", "1", .. (resume ? new[] { "--resume" } : [])];
+        var first = InProcessCli.Run(Timeout, Args(run, resume: false));
+        Assert.True(first.Value?.ExitCode == 0, $"{first.Error} {first.Value?.StandardError}");
+        var violations = new List<string>();
+        int seed = 500;
+        foreach (string name in new[] { "state.json", "model.weights", "optimizer.bin" })
+        {
+            string original = Path.Combine(run, "last", name);
+            Dictionary<string, byte[]>? before = null;
+            string? copy = null;
+            violations.AddRange(Check($"train --resume with damaged last/{name}", CorruptionCorpus.All(File.ReadAllBytes(original), [], seed++), name,
+                p =>
+                {
+                    copy = p + ".run";
+                    CopyFolder(run, copy);
+                    File.Copy(p, Path.Combine(copy, "last", name), overwrite: true);
+                    before = Snapshot(copy);
+                    return Args(copy, resume: true);
+                },
+                extra: (d, r) => r.ExitCode != ExitCodes.BadInput || Same(before!, Snapshot(copy!)) ? null : "refused, but the run's files changed",
+                namedFile: p => Path.Combine(p + ".run", "last", name)));
+        }
+        Assert.True(violations.Count == 0, string.Join("\n", violations.Take(30)));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
+    private static Dictionary<string, byte[]> Snapshot(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllBytes);
+
+    private static bool Same(Dictionary<string, byte[]> a, Dictionary<string, byte[]> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && other.AsSpan().SequenceEqual(kv.Value));
 
     /// <summary>
     /// A manifest listing the three h5py fixtures with their sizes and SHA-256 (computed here: the oracle). Damaged copies of
