@@ -27,6 +27,7 @@ public static class CorpusEntryPoints
         SourceKind.Sidecar => ["Checkpoint.Load", "Checkpoint.ReadInfo"],
         SourceKind.GroundTruth => ["GroundTruth.Load"],
         SourceKind.Manifest => ["Manifests.Load"],
+        SourceKind.TorchScript => ["ExternalModel.LoadTorchScript"],
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -34,7 +35,7 @@ public static class CorpusEntryPoints
     public static bool Documented(SourceKind kind, Exception e) => kind switch
     {
         SourceKind.DeepRetina or SourceKind.Interneurons => e is RecordingFormatException,
-        SourceKind.Weights or SourceKind.Sidecar or SourceKind.GroundTruth => e is InvalidDataException,
+        SourceKind.Weights or SourceKind.Sidecar or SourceKind.GroundTruth or SourceKind.TorchScript => e is InvalidDataException,
         SourceKind.Manifest => e is ManifestException,
         _ => false,
     };
@@ -83,6 +84,12 @@ public static class CorpusEntryPoints
             }
             case "GroundTruth.Load":
                 return Json(GroundTruth.Load(path));
+            case "ExternalModel.LoadTorchScript":
+            {
+                using var model = ExternalModel.LoadTorchScript(path, new ModelSpec { History = 10, Height = 12, Width = 12, Cells = 3 });
+                using var y = model.call(torch.ones(2, 10, 12, 12));
+                return Hash(y) + string.Join("|", model.parameters().Select(Hash));
+            }
             case "Manifests.Load":
                 return Json(Workbench.Data.Manifests.Manifests.Load(path));
             default:

@@ -21,7 +21,7 @@ public class CorruptionCorpusTests(CorruptionSources sources, ITestOutputHelper 
                      ("writer-chunked-shuffle-deflate-uint8", SourceKind.DeepRetina), ("writer-contiguous-float32", SourceKind.DeepRetina),
                      ("h5py-interneurons", SourceKind.Interneurons), ("writer-interneurons", SourceKind.Interneurons),
                      ("checkpoint-weights", SourceKind.Weights), ("checkpoint-sidecar", SourceKind.Sidecar),
-                     ("ground-truth", SourceKind.GroundTruth), ("manifest", SourceKind.Manifest),
+                     ("ground-truth", SourceKind.GroundTruth), ("manifest", SourceKind.Manifest), ("torchscript", SourceKind.TorchScript),
                  })
             foreach (string entry in CorpusEntryPoints.For(kind)) data.Add(source, entry);
         return data;

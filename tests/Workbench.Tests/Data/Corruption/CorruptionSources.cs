@@ -24,6 +24,8 @@ public enum SourceKind
     GroundTruth,
     /// <summary>A dataset manifest.</summary>
     Manifest,
+    /// <summary>A TorchScript module saved by PyTorch (an external model).</summary>
+    TorchScript,
 }
 
 /// <summary>One intact file the corpus damages.</summary>
@@ -85,7 +87,8 @@ public sealed class CorruptionSources : IDisposable
         string truth = Source(RetinaSimulation.GroundTruthFileName);
         WriteGroundTruth(truth);
         sources.Add(new CorpusSource("ground-truth", SourceKind.GroundTruth, truth, [], seed++));
-        sources.Add(new CorpusSource("manifest", SourceKind.Manifest, RepositoryPaths.Of("data-manifests", "demo-tdr-data.json"), [], seed));
+        sources.Add(new CorpusSource("manifest", SourceKind.Manifest, RepositoryPaths.Of("data-manifests", "demo-tdr-data.json"), [], seed++));
+        sources.Add(new CorpusSource("torchscript", SourceKind.TorchScript, RepositoryPaths.Of("tests", "Workbench.Tests", "Models", "Fixtures", "tiny_cnn.pt"), [], seed));
         All = sources;
     }
 
