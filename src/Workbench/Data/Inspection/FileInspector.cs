@@ -8,7 +8,8 @@ namespace Workbench.Data.Inspection;
 public static class FileInspector
 {
     /// <summary>Inspects <paramref name="path"/>; with <paramref name="statistics"/> also streams each stimulus for its statistics.</summary>
-    /// <exception cref="RecordingFormatException">The file cannot be opened as HDF5 (named).</exception>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="RecordingFormatException">The file is not HDF5, or is truncated or damaged anywhere the inspection reads (file and path named).</exception>
     public static FileInspection Inspect(string path, bool statistics = false)
     {
         using var h5 = Hdf5Source.Open(path);

@@ -22,7 +22,7 @@ public static class InterneuronFile
     public const string PotentialsName = "detrended_membrane_potential";
 
     /// <summary>Reads every stimulus group (a group with both datasets) of <paramref name="path"/>.</summary>
-    /// <exception cref="RecordingFormatException">No such group exists, or one is malformed (named).</exception>
+    /// <exception cref="RecordingFormatException">No such group exists, one is malformed, or the file is truncated or damaged (file and path named).</exception>
     public static InterneuronRecording Read(string path)
     {
         using var h5 = Hdf5Source.Open(path);
