@@ -64,13 +64,15 @@ public static class Program
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+                                      or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or IOException)
         {
+            // IOException here is a read or write the system refused mid-work (disk full, device error): outputs so far stay.
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failed;
         }

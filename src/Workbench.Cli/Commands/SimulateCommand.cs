@@ -20,7 +20,9 @@ public sealed class SimulateCommand : ICommand
         Runs the synthetic retina (bipolar pathways with contrast gain control, wide-field amacrine cells, ganglion
         cells pooling rectified subunits, Poisson spikes) on natural scenes and white noise, and writes DIR/naturalscene.h5
         and DIR/whitenoise.h5 (deep-retina layout: train with one trial, test with repeats), DIR/interneurons.h5 and
-        DIR/ground-truth.json (every parameter). The same seed gives the same files.
+        DIR/ground-truth.json (every parameter). The same seed gives the same files. Files of these names already in DIR
+        (an earlier simulation, or damaged copies) are replaced as a set once the new ones are complete; if the run
+        fails or is stopped they stay as they were. Other files in DIR are left alone.
 
         Presets:
         {string.Join("\n", SimulationPresets.All.Select(p => $"  {p.Name,-6} {p.Description}"))}
@@ -39,6 +41,9 @@ public sealed class SimulateCommand : ICommand
         int seed = a.Int("seed") ?? 1;
         TorchRuntime.Initialize(new RuntimeOptions { Device = "cpu", Threads = a.Int("threads") });
         Console.Error.WriteLine($"Simulating preset {preset.Name} (seed {seed}): {preset.Description}");
+        var earlier = RetinaSimulation.FileNames.Where(n => File.Exists(Path.Combine(output, n))).ToList();
+        if (earlier.Count > 0)
+            Console.Error.WriteLine($"{Path.GetFullPath(output)} holds {string.Join(", ", earlier)} from before: they are replaced, all together, only once the new files are complete.");
         SimulationOutcome outcome;
         using (var bar = new ConsoleProgress())
             outcome = RetinaSimulation.Run(preset, seed, output, bar);

@@ -92,41 +92,80 @@ public static class Checkpoint
         }
         if (info is null || info.Format != Format)
             throw new InvalidDataException($"{sidecar}: format '{info?.Format}' is not {Format}.");
+        if (info.Spec is null || info.Cells is null || info.Cells.Any(c => c is null))
+            throw new InvalidDataException($"{sidecar}: {(info.Spec is null ? "spec" : "cells")} is missing; the sidecar is damaged.");
         return info;
     }
 
     /// <summary>Rebuilds the model a checkpoint describes and loads its weights, on <paramref name="device"/>.</summary>
-    /// <exception cref="InvalidDataException">The weights do not fit the architecture; the message lists every key that differs.</exception>
+    /// <exception cref="FileNotFoundException">There are no weights at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The sidecar or the weights are damaged, the sidecar describes a model that
+    /// cannot be built, or the weights do not fit it; the message names the file and lists every key that differs.</exception>
     public static (RetinaModel Model, CheckpointInfo Info) Load(string path, torch.Device? device = null)
     {
         var info = ReadInfo(path);
-        var model = RetinaModels.Create(info.Spec);
-        CheckCompatible(path, model);
-        model.load(path, strict: true);
-        if (device is not null) model.to(device);
-        model.eval();
-        return (model, info);
+        var entries = WeightsFile.ReadEntries(path); // first: its checks are bounded by the file, building the model is not
+        RetinaModel model;
+        try
+        {
+            model = RetinaModels.Create(info.Spec);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{SidecarOf(path)}: describes a {info.Spec.Kind} model that cannot be built ({e.Message}); the sidecar may be damaged.", e);
+        }
+        try
+        {
+            CheckCompatible(path, model, entries);
+            LoadChecked(model, path);
+            if (device is not null) model.to(device);
+            model.eval();
+            return (model, info);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Loads the weights at <paramref name="path"/> into an existing <paramref name="model"/>, after checking they fit.</summary>
+    /// <exception cref="InvalidDataException">The weights are damaged or do not fit the model; the message names the file.</exception>
     public static void LoadWeights(RetinaModel model, string path)
     {
-        CheckCompatible(path, model);
+        CheckCompatible(path, model, WeightsFile.ReadEntries(path));
         var device = model.parameters().FirstOrDefault()?.device;
         model.to(torch.CPU);
-        model.load(path, strict: true);
+        LoadChecked(model, path);
         if (device is not null) model.to(device);
     }
 
-    private static void CheckCompatible(string path, RetinaModel model)
+    /// <summary>TorchSharp's load, after <see cref="CheckCompatible"/> has matched every key, type and shape: whatever it
+    /// still finds wrong is the file's fault, and is reported with its name.</summary>
+    private static void LoadChecked(RetinaModel model, string path)
     {
-        var stored = WeightsFile.ReadEntries(path).ToDictionary(e => e.Key, e => e.Shape);
-        var expected = model.state_dict().ToDictionary(kv => kv.Key, kv => (IReadOnlyList<long>)kv.Value.shape);
+        try
+        {
+            model.load(path, strict: true);
+        }
+        catch (Exception e) when (e is not InvalidDataException and not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{path}: TorchSharp cannot load these weights ({e.Message}); the file may be damaged.", e);
+        }
+    }
+
+    private static void CheckCompatible(string path, RetinaModel model, IReadOnlyList<WeightsEntry> entries)
+    {
+        var stored = new Dictionary<string, WeightsEntry>();
+        foreach (var e in entries)
+            if (!stored.TryAdd(e.Key, e)) throw new InvalidDataException($"{path}: entry '{e.Key}' appears twice; the file is damaged.");
+        var expected = model.state_dict().ToDictionary(kv => kv.Key, kv => (Shape: (IReadOnlyList<long>)kv.Value.shape, Type: (int)kv.Value.dtype));
         var problems = new List<string>();
-        foreach (var (key, shape) in expected)
+        foreach (var (key, (shape, type)) in expected)
         {
             if (!stored.TryGetValue(key, out var found)) problems.Add($"missing {key} [{string.Join(", ", shape)}]");
-            else if (!found.SequenceEqual(shape)) problems.Add($"{key}: file has [{string.Join(", ", found)}], model expects [{string.Join(", ", shape)}]");
+            else if (!found.Shape.SequenceEqual(shape)) problems.Add($"{key}: file has [{string.Join(", ", found.Shape)}], model expects [{string.Join(", ", shape)}]");
+            else if (found.ScalarType != type) problems.Add($"{key}: file has scalar type {found.ScalarType}, model expects {type} ({(torch.ScalarType)type})");
         }
         problems.AddRange(stored.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected {k}"));
         if (problems.Count > 0)

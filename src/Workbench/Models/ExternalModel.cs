@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using Workbench.Runtime;
 using static TorchSharp.torch;
@@ -51,10 +52,21 @@ public sealed class ExternalModel : RetinaModel
 
     /// <summary>Loads a TorchScript file saved by PyTorch (<c>torch.jit.save</c>) onto <paramref name="device"/>, in eval mode.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">libtorch cannot load it (damaged, or not TorchScript); the message names it.</exception>
     public static ExternalModel LoadTorchScript(string path, ModelSpec spec, Device? device = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such TorchScript file.", path);
-        var module = device is null ? torch.jit.load<Tensor, Tensor>(path) : torch.jit.load<Tensor, Tensor>(path, device.type, device.index);
+        IO.ZipIntegrity.Verify(path); // before libtorch, which may abort the process on a damaged archive
+        torch.jit.ScriptModule<Tensor, Tensor> module;
+        try
+        {
+            module = device is null ? torch.jit.load<Tensor, Tensor>(path) : torch.jit.load<Tensor, Tensor>(path, device.type, device.index);
+        }
+        catch (Exception e) when (e is ExternalException or InvalidCastException or ArgumentException)
+        {
+            // libtorch reports a damaged or foreign archive as a c10::Error; say which file it was.
+            throw new InvalidDataException($"{path}: not a TorchScript module libtorch can load ({e.Message.Split('\n')[0]}); the file may be damaged.", e);
+        }
         var model = new ExternalModel(module, module.call, spec);
         model.eval();
         return model;

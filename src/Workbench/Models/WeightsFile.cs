@@ -20,21 +20,24 @@ public static class WeightsFile
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         try
         {
-            long count = Uleb(reader);
+            long count = Uleb(reader, path);
             if (count < 0 || count > 100_000) throw new InvalidDataException($"{path}: implausible entry count {count}; not a TorchSharp weights file.");
             var entries = new List<WeightsEntry>();
             for (long i = 0; i < count; i++)
             {
                 string key = reader.ReadString();
-                int type = (int)Uleb(reader);
-                long rank = Uleb(reader);
+                long type = Uleb(reader, path);
+                long rank = Uleb(reader, path);
                 if (rank > 16) throw new InvalidDataException($"{path}: entry '{key}' has rank {rank}; not a TorchSharp weights file.");
                 var shape = new long[rank];
-                for (int d = 0; d < rank; d++) shape[d] = Uleb(reader);
-                long bytes = ElementSize(type, path, key) * shape.Aggregate(1L, (a, b) => a * b);
+                for (int d = 0; d < rank; d++) shape[d] = Uleb(reader, path);
+                long bytes = ElementSize(type, path, key);
+                foreach (long d in shape)
+                    bytes = d == 0 || bytes <= (stream.Length - stream.Position) / d ? bytes * d
+                        : throw new InvalidDataException($"{path}: entry '{key}' of shape [{string.Join(", ", shape)}] needs more bytes than the file has left; truncated or damaged.");
                 if (stream.Position + bytes > stream.Length) throw new InvalidDataException($"{path}: truncated inside entry '{key}'.");
                 stream.Seek(bytes, SeekOrigin.Current);
-                entries.Add(new WeightsEntry(key, type, shape));
+                entries.Add(new WeightsEntry(key, (int)type, shape));
             }
             return entries;
         }
@@ -42,9 +45,14 @@ public static class WeightsFile
         {
             throw new InvalidDataException($"{path}: truncated; not a complete TorchSharp weights file.", e);
         }
+        catch (FormatException e)
+        {
+            // BinaryReader.ReadString: a key's length prefix is not a valid 7-bit encoded integer.
+            throw new InvalidDataException($"{path}: a key's length is malformed; damaged, or not a TorchSharp weights file ({e.Message}).", e);
+        }
     }
 
-    private static long Uleb(BinaryReader reader)
+    private static long Uleb(BinaryReader reader, string path)
     {
         long result = 0;
         for (int shift = 0; shift < 63; shift += 7)
@@ -53,10 +61,10 @@ public static class WeightsFile
             result |= (long)(b & 0x7f) << shift;
             if ((b & 0x80) == 0) return result;
         }
-        throw new InvalidDataException("ULEB128 value too long.");
+        throw new InvalidDataException($"{path}: a ULEB128 value runs over 63 bits; damaged, or not a TorchSharp weights file.");
     }
 
-    private static int ElementSize(int type, string path, string key) => type switch
+    private static long ElementSize(long type, string path, string key) => type switch
     {
         0 or 1 or 11 => 1, // uint8, int8, bool
         2 or 5 or 15 => 2, // int16, float16, bfloat16

@@ -39,11 +39,44 @@ public static class RetinaSimulation
     /// <summary>Measurement noise added to interneuron potentials, as a fraction of each unit's signal standard deviation.</summary>
     public const double InterneuronNoise = 0.1;
 
+    /// <summary>The four output files, in the order they are committed (the ground truth, which describes the set, last).</summary>
+    public static readonly IReadOnlyList<string> FileNames = [NaturalSceneFileName, WhiteNoiseFileName, InterneuronFileName, GroundTruthFileName];
+
     /// <summary>Simulates <paramref name="preset"/> with <paramref name="seed"/> into <paramref name="directory"/>.</summary>
+    /// <remarks>
+    /// The files are written into a hidden staging folder inside <paramref name="directory"/> and moved into place only
+    /// when all four are complete, so an earlier simulation there (or damaged files of the same names) stays untouched if
+    /// this one fails or is stopped, and is replaced as a set if it succeeds: the old <c>ground-truth.json</c> is removed
+    /// first and the new one moved last, so even a crash between the renames leaves no ground truth claiming a mixed set.
+    /// Other files in the folder are left alone.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is a file, or one of the output names is a folder in it.</exception>
     public static SimulationOutcome Run(SimulationPreset preset, int seed, string directory, IProgress<ProgressReport>? progress = null)
     {
+        string target = Path.GetFullPath(directory);
+        if (File.Exists(target)) throw new ArgumentException($"{directory}: is a file; the simulation needs a folder to write into.", nameof(directory));
+        foreach (string name in FileNames.Where(n => Directory.Exists(Path.Combine(target, n))))
+            throw new ArgumentException($"{Path.Combine(target, name)}: is a folder; the simulation cannot replace it with its {name}.", nameof(directory));
+        Directory.CreateDirectory(target);
+        string staging = Path.Combine(target, $".simulate.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var outcome = Simulate(preset, seed, staging, progress);
+            File.Delete(Path.Combine(target, GroundTruthFileName));
+            foreach (string name in FileNames) File.Move(Path.Combine(staging, name), Path.Combine(target, name), overwrite: true);
+            progress?.Report(new ProgressReport("done", 1));
+            return outcome with { Directory = target, Files = FileNames.Select(n => Path.Combine(target, n)).ToList() };
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static SimulationOutcome Simulate(SimulationPreset preset, int seed, string directory, IProgress<ProgressReport>? progress)
+    {
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(directory);
         void Report(string stage, double fraction) => progress?.Report(new ProgressReport(stage, fraction));
         Report("building the retina", 0);
         var config = RetinaBuilder.Build(preset, seed);
@@ -114,7 +147,6 @@ public static class RetinaSimulation
             });
         string truthFile = Path.Combine(directory, GroundTruthFileName);
         truth.Save(truthFile);
-        Report("done", 1);
         return new SimulationOutcome(Path.GetFullPath(directory), [naturalFile, noiseFile, interneuronFile, truthFile], truth,
             naturalRates, noiseRates, clock.Elapsed);
     }

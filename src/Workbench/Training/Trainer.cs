@@ -323,20 +323,38 @@ public static class Trainer
     private static double Restore(RunDirectory run, RetinaModel model, TorchSharp.Modules.Adam optimizer,
         LearningRateSchedule schedule, EarlyStopping stopping, List<EpochSummary> history)
     {
+        // Every file of last/ may be damaged (a copy cut short, a bad disk): each failure names its file, and --resume can
+        // simply be dropped to start over.
         var state = IO.JsonFiles.Read<ResumeState>(run.LastState);
+        if (state.History is null || state.TorchRngState is null)
+            throw new InvalidDataException($"{run.LastState}: {(state.History is null ? "history" : "torchRngState")} is missing; the file is damaged (train without --resume to start over).");
         Checkpoint.LoadWeights(model, run.LastWeights);
-        using (var stream = File.OpenRead(run.LastOptimizer))
-        using (var reader = new BinaryReader(stream))
+        try
+        {
+            using var stream = File.OpenRead(run.LastOptimizer);
+            using var reader = new BinaryReader(stream);
             optimizer.load_state_dict(reader);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{run.LastOptimizer}: TorchSharp cannot load this optimizer state ({e.Message}); the file may be damaged (train without --resume to start over).", e);
+        }
         schedule.Rate = state.LearningRate;
         schedule.EpochsWithoutImprovement = state.PlateauCount;
         stopping.Best = state.Best;
         stopping.BestEpoch = state.BestEpoch;
         stopping.EpochsWithoutImprovement = state.StallCount;
         history.AddRange(state.History);
-        var bytes = Convert.FromBase64String(state.TorchRngState);
-        using var rng = torch.tensor(bytes, torch.uint8);
-        torch.random.set_rng_state(rng);
+        try
+        {
+            var bytes = Convert.FromBase64String(state.TorchRngState);
+            using var rng = torch.tensor(bytes, torch.uint8);
+            torch.random.set_rng_state(rng);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{run.LastState}: torchRngState is not a generator state torch accepts ({e.Message}); the file may be damaged (train without --resume to start over).", e);
+        }
         return state.InitialValidationCorrelation;
     }
 

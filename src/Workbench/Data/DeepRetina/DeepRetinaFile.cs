@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using PureHDF;
-using PureHDF.VOL.Native;
 using TorchSharp;
 using Workbench.Data.Hdf5;
 
@@ -52,7 +50,7 @@ public static class DeepRetinaFile
 
         string stimulusPath = $"{split}/stimulus";
         var stimulusSet = h5.Dataset(stimulusPath, "the stimulus movie (T, H, W)");
-        var shape = h5.RequireRank(stimulusSet, stimulusPath, 3, "the stimulus movie (T, H, W)");
+        var shape = h5.RequireRank(stimulusSet, 3, "the stimulus movie (T, H, W)");
         long frames = shape[0];
 
         string ratePath = $"{split}/response/firing_rate_{options.RateBinMs}ms";
@@ -63,7 +61,8 @@ public static class DeepRetinaFile
                 available.Count == 0 ? "no firing-rate datasets" : $"only {string.Join(", ", available)}");
         }
         var rateSet = h5.Dataset(ratePath, "firing rates (N, T)");
-        long cellsInFile = h5.RequireRank(rateSet, ratePath, 2, "firing rates (N, T)")[0];
+        long cellsInFile = h5.RequireRank(rateSet, 2, "firing rates (N, T)")[0];
+        h5.RequireReadableSize(rateSet); // a damaged header must not make the cell list below absurdly long
         var cells = options.Cells ?? Enumerable.Range(0, (int)cellsInFile).ToList();
         foreach (int c in cells.Where(c => c < 0 || c >= cellsInFile))
             throw new ArgumentException($"{path}: {ratePath}: cell index {c} is out of range; the file has cells 0..{cellsInFile - 1}.");
@@ -135,7 +134,7 @@ public static class DeepRetinaFile
     {
         const string trainPath = "train/stimulus";
         var set = h5.Dataset(trainPath, "the training stimulus, whose statistics normalise every split");
-        var shape = h5.RequireRank(set, trainPath, 3, "the stimulus movie (T, H, W)");
+        var shape = h5.RequireRank(set, 3, "the stimulus movie (T, H, W)");
         double sum = 0, squares = 0;
         long count = 0;
         ForEachSlab(h5, set, trainPath, shape, null, 0, 1, slab =>
@@ -151,9 +150,10 @@ public static class DeepRetinaFile
         return new StimulusNormalisation(mean, Math.Sqrt(Math.Max(0, squares / count - mean * mean)));
     }
 
-    internal static torch.Tensor ReadStimulus(Hdf5Source h5, NativeDataset set, string path, long[] shape,
+    internal static torch.Tensor ReadStimulus(Hdf5Source h5, Hdf5Dataset set, string path, long[] shape,
         IProgress<ProgressReport>? progress, double from, double to)
     {
+        h5.RequireReadableSize(set); // before allocating what a damaged header may claim
         var stimulus = torch.empty(shape, torch.float32);
         try
         {
@@ -175,22 +175,23 @@ public static class DeepRetinaFile
     }
 
     /// <summary>Streams a rank-3 dataset in chunk-aligned slabs of float32, checking every value is finite.</summary>
-    private static void ForEachSlab(Hdf5Source h5, NativeDataset set, string path, long[] shape, IProgress<ProgressReport>? progress,
+    private static void ForEachSlab(Hdf5Source h5, Hdf5Dataset set, string path, long[] shape, IProgress<ProgressReport>? progress,
         double from, double to, SpanAction action)
     {
         long frames = shape[0], frame = shape[1] * shape[2];
         long slab = Math.Max(1, SlabBytes / (frame * sizeof(float)));
-        if (set.Layout.Class == H5DataLayoutClass.Chunked && set.Layout.Chunks is { Length: >= 1 } chunks && chunks[0] > 0)
+        h5.RequireReadableSize(set);
+        if (set.Chunks is { Count: >= 1 } chunks && chunks[0] > 0)
         {
             // Whole chunks along time: every chunk is decompressed once, by the one slab that covers it.
-            long chunk = (long)chunks[0];
+            long chunk = chunks[0];
             slab = Math.Max(chunk, slab / chunk * chunk);
         }
         // PureHDF reads a hyperslab of a contiguous dataset row by row: 1.7 s per pass over a 150 MB movie, where one
         // whole-dataset read of the same bytes takes 0.08 s. Byte movies are a quarter of their float32 size, so they
         // are read whole (peak about 1.25x the float32 stimulus while it is filled) and converted slab by slab.
-        byte[]? whole = Hdf5Source.IsContiguousBytes(set) && frames * frame <= Array.MaxLength ? h5.ReadAllBytes(set, path) : null;
-        bool floating = set.Type.Class == H5DataTypeClass.FloatingPoint;
+        byte[]? whole = set.IsContiguousBytes && frames * frame <= Array.MaxLength ? h5.ReadAllBytes(set) : null;
+        bool floating = set.IsFloatingPoint;
         var buffer = new float[Math.Min(slab, frames) * frame];
         Array? scratch = null;
         for (long start = 0; start < frames; start += slab)
@@ -198,7 +199,7 @@ public static class DeepRetinaFile
             long n = Math.Min(slab, frames - start);
             var span = buffer.AsSpan(0, (int)(n * frame));
             if (whole is not null) ByteConversion.ToSingle(whole.AsSpan((int)(start * frame), span.Length), span);
-            else h5.ReadFrames(set, path, start, n, span, ref scratch);
+            else h5.ReadFrames(set, start, n, span, ref scratch);
             if (floating)
             {
                 int bad = IndexOfNonFinite(span);
@@ -226,11 +227,11 @@ public static class DeepRetinaFile
     private static torch.Tensor ReadResponse(Hdf5Source h5, string path, long frames, IReadOnlyList<int> cells, List<string> notes)
     {
         var set = h5.Dataset(path, "responses (N, T)");
-        var shape = h5.RequireRank(set, path, 2, "responses (N, T)");
+        var shape = h5.RequireRank(set, 2, "responses (N, T)");
         CheckLength(h5, path, shape[1], frames, notes);
         foreach (int c in cells.Where(c => c >= shape[0]))
             throw new RecordingFormatException(h5.Path, path, $"a row for cell {c}", $"{shape[0]} cells");
-        var values = h5.ReadDoubles(set, path);
+        var values = h5.ReadDoubles(set);
         var result = new float[frames * cells.Count];
         for (int j = 0; j < cells.Count; j++)
         {
@@ -254,30 +255,31 @@ public static class DeepRetinaFile
         if (h5.Exists(pooled))
         {
             var set = h5.Dataset(pooled, "repeats (R, N, T)");
-            var shape = h5.RequireRank(set, pooled, 3, "repeats (R, N, T)");
+            var shape = h5.RequireRank(set, 3, "repeats (R, N, T)");
             CheckLength(h5, pooled, shape[2], frames, notes);
             foreach (int c in cells.Where(c => c >= shape[1]))
                 throw new RecordingFormatException(h5.Path, pooled, $"repeats for cell {c}", $"{shape[1]} cells");
-            var values = h5.ReadDoubles(set, pooled);
+            var values = h5.ReadDoubles(set);
             return Gather(h5.Path, pooled, values, shape[0], frames, cells.Count, (r, j, t) => (r * shape[1] + cells[j]) * shape[2] + t);
         }
         var perCell = cells.Select(c => $"{group}/{CellInfo.NameOf(c)}").ToList();
         if (!h5.Children(group).Any(n => n.StartsWith("cell", StringComparison.Ordinal))) return null;
         var sets = perCell.Select(p => (Path: p, Set: h5.Dataset(p, "one cell's repeats (R, T)"))).ToList();
-        long repeats = -1, stored = -1;
+        long repeats = -1;
         var all = new List<double[]>();
+        var stored = new List<long>(); // each cell's own length: one may carry the known extra bin and another not
         foreach (var (p, set) in sets)
         {
-            var shape = h5.RequireRank(set, p, 2, "one cell's repeats (R, T)");
+            var shape = h5.RequireRank(set, 2, "one cell's repeats (R, T)");
             if (repeats >= 0 && shape[0] != repeats)
                 throw new RecordingFormatException(h5.Path, p, $"{repeats} repeats like the other cells", $"{shape[0]}");
             repeats = shape[0];
-            stored = shape[1];
+            stored.Add(shape[1]);
             CheckLength(h5, p, shape[1], frames, notes);
-            all.Add(h5.ReadDoubles(set, p));
+            all.Add(h5.ReadDoubles(set));
         }
         if (binMs != 10) notes.Add($"{group}/cellNN hold one rate estimate; used with the {binMs}-ms rates");
-        return Gather(h5.Path, $"{group}/cellNN", null, repeats, frames, cells.Count, (r, j, t) => r * stored + t, all);
+        return Gather(h5.Path, $"{group}/cellNN", null, repeats, frames, cells.Count, (r, j, t) => r * stored[j] + t, all);
     }
 
     private static torch.Tensor Gather(string file, string path, double[]? values, long repeats, long frames, int cells,
@@ -317,7 +319,7 @@ public static class DeepRetinaFile
         const double standard = 0.01;
         string path = $"{split}/time";
         if (!h5.Exists(path) || frames < 2) return standard;
-        var time = h5.ReadDoubles(h5.Dataset(path, "bin times"), path);
+        var time = h5.ReadDoubles(h5.Dataset(path, "bin times"));
         if (time.Length < 2) return standard;
         var steps = time.Zip(time.Skip(1), (a, b) => b - a).Order().ToList();
         double median = steps[steps.Count / 2];

@@ -1,5 +1,3 @@
-using PureHDF;
-using PureHDF.VOL.Native;
 using Workbench.Data.DeepRetina;
 using Workbench.Data.Hdf5;
 using Workbench.Data.Interneurons;
@@ -10,12 +8,12 @@ namespace Workbench.Data.Inspection;
 public static class FileInspector
 {
     /// <summary>Inspects <paramref name="path"/>; with <paramref name="statistics"/> also streams each stimulus for its statistics.</summary>
-    /// <exception cref="RecordingFormatException">The file cannot be opened as HDF5 (named).</exception>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="RecordingFormatException">The file is not HDF5, or is truncated or damaged anywhere the inspection reads (file and path named).</exception>
     public static FileInspection Inspect(string path, bool statistics = false)
     {
         using var h5 = Hdf5Source.Open(path);
-        var entries = new List<Hdf5Entry>();
-        Walk(h5.Root, "", entries);
+        var entries = h5.Entries().Select(Entry).ToList();
         var notes = new List<string>();
         var splits = new List<SplitSummary>();
         foreach (string split in new[] { "train", "test" })
@@ -30,31 +28,15 @@ public static class FileInspector
             h5.Children("train/stas").Count, interneurons, notes);
     }
 
-    private static void Walk(IH5Group group, string prefix, List<Hdf5Entry> entries)
-    {
-        foreach (var child in group.Children())
-        {
-            string path = $"{prefix}/{child.Name}";
-            switch (child)
-            {
-                case IH5Group g:
-                    entries.Add(new Hdf5Entry(path, "group"));
-                    Walk(g, path, entries);
-                    break;
-                case IH5Dataset d:
-                    entries.Add(new Hdf5Entry(path, "dataset", d.Space.Dimensions.Select(x => (long)x).ToList(), Hdf5Source.TypeName(d.Type),
-                        d.Layout.Class.ToString().ToLowerInvariant(),
-                        d.Layout.Class == H5DataLayoutClass.Chunked ? d.Layout.Chunks?.Select(x => (long)x).ToList() : null));
-                    break;
-            }
-        }
-    }
+    private static Hdf5Entry Entry(Hdf5Node node) => node.Dataset is not { } d
+        ? new Hdf5Entry(node.Path, "group")
+        : new Hdf5Entry(node.Path, "dataset", d.Shape, d.TypeName, d.Layout, d.Chunks);
 
     private static SplitSummary Split(Hdf5Source h5, string split, bool statistics, List<string> notes)
     {
         string stimulusPath = $"{split}/stimulus";
         var set = h5.Dataset(stimulusPath, "the stimulus movie (T, H, W)");
-        var shape = h5.RequireRank(set, stimulusPath, 3, "the stimulus movie (T, H, W)");
+        var shape = h5.RequireRank(set, 3, "the stimulus movie (T, H, W)");
         var responses = h5.Children($"{split}/response");
         var resolutions = responses.Select(n => n.StartsWith("firing_rate_", StringComparison.Ordinal) && n.EndsWith("ms", StringComparison.Ordinal)
                 && int.TryParse(n["firing_rate_".Length..^2], out int ms) ? ms : 0).Where(ms => ms > 0).Order().ToList();
@@ -62,8 +44,8 @@ public static class FileInspector
         foreach (var ms in resolutions)
         {
             string ratePath = $"{split}/response/firing_rate_{ms}ms";
-            var rshape = Hdf5Source.Shape(h5.Dataset(ratePath, "firing rates"));
-            if (rshape.Length == 2)
+            var rshape = h5.Dataset(ratePath, "firing rates").Shape;
+            if (rshape.Count == 2)
             {
                 cells = rshape[0];
                 if (rshape[1] == shape[0] + 1) notes.Add($"{ratePath} has one more bin than the stimulus; the reader trims it (known off-by-one)");
@@ -75,26 +57,26 @@ public static class FileInspector
         var repeatNames = h5.Children($"{split}/repeats");
         var pooled = repeatNames.Where(n => n.StartsWith("firing_rate", StringComparison.Ordinal)).ToList();
         var perCell = repeatNames.Where(n => n.StartsWith("cell", StringComparison.Ordinal)).ToList();
-        if (pooled.Count > 0) repeats = Hdf5Source.Shape(h5.Dataset($"{split}/repeats/{pooled[0]}", "repeats"))[0];
-        else if (perCell.Count > 0) repeats = Hdf5Source.Shape(h5.Dataset($"{split}/repeats/{perCell[0]}", "repeats"))[0];
+        if (pooled.Count > 0) repeats = h5.Dataset($"{split}/repeats/{pooled[0]}", "repeats").Shape.FirstOrDefault();
+        else if (perCell.Count > 0) repeats = h5.Dataset($"{split}/repeats/{perCell[0]}", "repeats").Shape.FirstOrDefault();
         if (repeats > 0)
             repeatsLayout = string.Join(", ", pooled.Concat(perCell.Count > 0 ? [$"cellNN x{perCell.Count}"] : []));
         StimulusStatistics? stats = null;
-        if (statistics)
+        if (statistics && set.Elements > 0)
         {
             using var movie = DeepRetinaFile.ReadStimulus(h5, set, stimulusPath, shape, null, 0, 1);
             var n = StimulusNormalisation.Of(movie);
             stats = new StimulusStatistics(n.Mean, n.Std, movie.min().item<float>(), movie.max().item<float>());
         }
-        return new SplitSummary(split, shape[0], shape[0] * 0.01, shape[1], shape[2], Hdf5Source.TypeName(set.Type), cells, resolutions,
+        return new SplitSummary(split, shape[0], shape[0] * 0.01, shape[1], shape[2], set.TypeName, cells, resolutions,
             responses.Contains("binned"), repeats, repeatsLayout, stats);
     }
 
     private static InterneuronSummary Interneuron(Hdf5Source h5, string key)
     {
-        var stimulus = Hdf5Source.Shape(h5.Dataset($"{key}/{InterneuronFile.StimulusName}", "stimulus"));
-        var potentials = Hdf5Source.Shape(h5.Dataset($"{key}/{InterneuronFile.PotentialsName}", "potentials"));
-        var types = h5.Exists($"{key}/cell_types") ? ((NativeDataset)h5.Root.Get($"{key}/cell_types")).Read<string[]>() : [];
+        var stimulus = h5.Dataset($"{key}/{InterneuronFile.StimulusName}", "stimulus").Shape;
+        var potentials = h5.Dataset($"{key}/{InterneuronFile.PotentialsName}", "potentials").Shape;
+        var types = h5.Exists($"{key}/cell_types") ? h5.ReadStrings(h5.Dataset($"{key}/cell_types", "cell types (N strings)")) : [];
         return new InterneuronSummary(key, stimulus.ElementAtOrDefault(0), stimulus.ElementAtOrDefault(1), stimulus.ElementAtOrDefault(2),
             potentials.ElementAtOrDefault(0), types.Distinct().ToList());
     }

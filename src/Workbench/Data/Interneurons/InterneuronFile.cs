@@ -22,7 +22,7 @@ public static class InterneuronFile
     public const string PotentialsName = "detrended_membrane_potential";
 
     /// <summary>Reads every stimulus group (a group with both datasets) of <paramref name="path"/>.</summary>
-    /// <exception cref="RecordingFormatException">No such group exists, or one is malformed (named).</exception>
+    /// <exception cref="RecordingFormatException">No such group exists, one is malformed, or the file is truncated or damaged (file and path named).</exception>
     public static InterneuronRecording Read(string path)
     {
         using var h5 = Hdf5Source.Open(path);
@@ -46,19 +46,24 @@ public static class InterneuronFile
     {
         string stimulusPath = $"{key}/{StimulusName}", potentialsPath = $"{key}/{PotentialsName}";
         var stimulusSet = h5.Dataset(stimulusPath, "the stimulus (T, H, W)");
-        var shape = h5.RequireRank(stimulusSet, stimulusPath, 3, "the stimulus (T, H, W)");
+        var shape = h5.RequireRank(stimulusSet, 3, "the stimulus (T, H, W)");
         var potentialSet = h5.Dataset(potentialsPath, "membrane potentials (N, T)");
-        var pshape = h5.RequireRank(potentialSet, potentialsPath, 2, "membrane potentials (N, T)");
+        var pshape = h5.RequireRank(potentialSet, 2, "membrane potentials (N, T)");
         if (pshape[1] != shape[0])
             throw new RecordingFormatException(h5.Path, potentialsPath, $"{shape[0]} samples like {stimulusPath}", $"{pshape[1]}");
-        var values = h5.ReadDoubles(potentialSet, potentialsPath);
+        var values = h5.ReadDoubles(potentialSet);
         int bad = Array.FindIndex(values, v => !double.IsFinite(v));
         if (bad >= 0) throw new RecordingFormatException(h5.Path, potentialsPath, "finite values", $"{values[bad]} for cell {bad / pshape[1]} at sample {bad % pshape[1]}");
         var potentials = torch.tensor(values, torch.float64).view(pshape[0], pshape[1]).t().to(torch.float32).contiguous();
-        var types = h5.Exists($"{key}/cell_types")
-            ? ((NativeDataset)h5.Root.Get($"{key}/cell_types")).Read<string[]>()
+        string typesPath = $"{key}/cell_types", positionsPath = $"{key}/cell_positions";
+        var types = h5.Exists(typesPath)
+            ? h5.ReadStrings(h5.Dataset(typesPath, "cell types (N strings)"))
             : Enumerable.Repeat("unknown", (int)pshape[0]).ToArray();
-        double[]? positions = h5.Exists($"{key}/cell_positions") ? h5.ReadDoubles(h5.Dataset($"{key}/cell_positions", "(N, 2) centres"), $"{key}/cell_positions") : null;
+        if (types.Length != pshape[0])
+            throw new RecordingFormatException(h5.Path, typesPath, $"{pshape[0]} cell types like {potentialsPath} has cells", $"{types.Length}");
+        double[]? positions = h5.Exists(positionsPath) ? h5.ReadDoubles(h5.Dataset(positionsPath, "(N, 2) centres")) : null;
+        if (positions is not null && positions.Length != 2 * pshape[0])
+            throw new RecordingFormatException(h5.Path, positionsPath, $"({pshape[0]}, 2) centres", $"{positions.Length} values");
         var cells = Enumerable.Range(0, (int)pshape[0])
             .Select(i => new InterneuronCell(i, types[i], positions?[2 * i], positions?[2 * i + 1])).ToList();
         var stimulus = DeepRetinaFile.ReadStimulus(h5, stimulusSet, stimulusPath, shape, null, 0, 1);
