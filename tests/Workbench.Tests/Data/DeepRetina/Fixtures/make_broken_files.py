@@ -1,14 +1,28 @@
 #!/usr/bin/env python3
-"""Writes deep-retina files that are each wrong in one way, for DeepRetinaBadInputTests.  Usage: make_broken_files.py OUT_DIR"""
+"""Writes deep-retina files that are each wrong in one way, and two large good ones, for DeepRetinaBadInputTests.
+
+The outputs are committed in broken/ beside this script, each gzip-compressed as NAME.gz (the tests unpack them), so
+the tests need no Python. To regenerate (Debian/Ubuntu: apt-get install python3-h5py):
+    /usr/bin/python3 make_broken_files.py            # rewrites broken/
+"""
+import gzip
 import os
-import sys
+import shutil
+import tempfile
 
 import h5py
 import numpy as np
 
-out = sys.argv[1]
-os.makedirs(out, exist_ok=True)
+dest = os.path.join(os.path.dirname(os.path.abspath(__file__)), "broken")
+out = tempfile.mkdtemp()
 T, H, W, N = 40, 5, 5, 2
+
+
+def movie(frames, phase):
+    """A (frames, 50, 50) uint8 movie, a drifting pattern: it compresses (so the committed fixture stays small), and
+    every frame and chunk holds different data."""
+    t, y, x = np.meshgrid(np.arange(frames), np.arange(50), np.arange(50), indexing="ij")
+    return ((7 * t + 3 * y + x + phase) % 251).astype("uint8")
 
 
 def good(f, splits=("train", "test"), t=T):
@@ -41,15 +55,21 @@ with h5py.File(os.path.join(out, "rank.h5"), "w") as f:
 with h5py.File(os.path.join(out, "good.h5"), "w") as f:
     good(f)
 with h5py.File(os.path.join(out, "big.h5"), "w") as f:
-    f.create_dataset("train/stimulus", data=np.random.default_rng(1).integers(0, 255, (4000, 50, 50), dtype="uint8"), chunks=(100, 50, 50), compression="gzip")
+    f.create_dataset("train/stimulus", data=movie(4000, 1), chunks=(100, 50, 50), compression="gzip")
     f.create_dataset("train/response/firing_rate_10ms", data=np.ones((N, 4000)))
-data = open(os.path.join(out, "big.h5"), "rb").read()
-open(os.path.join(out, "truncated.h5"), "wb").write(data[: len(data) // 2])
+# truncated.h5 and truncated-contiguous.h5 are the first halves of big.h5 and big-contiguous.h5: the tests cut them
+# (BrokenFiles), so they need not be committed.
 # The layout h5py uses by default (contiguous, uncompressed): read whole rather than by hyperslab. The stimulus is
 # written last so that truncating the file cuts only its data, which the reader meets in that whole read.
 with h5py.File(os.path.join(out, "big-contiguous.h5"), "w") as f:
     f.create_dataset("train/response/firing_rate_10ms", data=np.ones((N, 4000)))
-    f.create_dataset("train/stimulus", data=np.random.default_rng(2).integers(0, 255, (4000, 50, 50), dtype="uint8"))
-data = open(os.path.join(out, "big-contiguous.h5"), "rb").read()
-open(os.path.join(out, "truncated-contiguous.h5"), "wb").write(data[: len(data) // 2])
+    f.create_dataset("train/stimulus", data=movie(4000, 2))
 open(os.path.join(out, "text.h5"), "w").write("this is not an HDF5 file\n" * 10)
+
+shutil.rmtree(dest, ignore_errors=True)
+os.makedirs(dest)
+for name in sorted(os.listdir(out)):
+    with open(os.path.join(out, name), "rb") as src, open(os.path.join(dest, name + ".gz"), "wb") as gz:
+        gz.write(gzip.compress(src.read(), compresslevel=9, mtime=0))
+shutil.rmtree(out)
+print(len(os.listdir(dest)), "files written to", dest)
