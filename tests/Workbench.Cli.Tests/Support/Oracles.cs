@@ -18,13 +18,18 @@ internal static class Oracles
         return declared != "4.5" ? $"{path} declares nbformat {declared}, not 4.5" : Nbformat.Validate(nb);
     }
 
+    /// <summary>Debian's chromium, or Ubuntu's chromium-browser; "chromium" (and its "not installed" message) when neither is on PATH.</summary>
+    private static string Browser { get; } =
+        new[] { "chromium", "chromium-browser" }.FirstOrDefault(b => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .Any(dir => File.Exists(Path.Combine(dir, b)))) ?? "chromium";
+
     /// <summary>The DOM of an HTML file after headless Chromium has run its scripts (offline, no network).</summary>
     public static string RenderedDom(string htmlPath)
     {
         string profile = Path.Combine(Path.GetTempPath(), "workbench-chromium-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var r = ExternalTool.Start("chromium",
+            var r = ExternalTool.Start(Browser,
             [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", "--virtual-time-budget=10000",

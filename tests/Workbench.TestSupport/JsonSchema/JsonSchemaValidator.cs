@@ -7,7 +7,7 @@ namespace Workbench.TestSupport.JsonSchema;
 /// <summary>
 /// A JSON Schema validator for exactly the keywords of the schemas the tests use: Jupyter's nbformat v4.5 schema
 /// (draft 4) and data-manifests/schema.json (draft 2020-12). The NuGet feed's validators do not implement draft 4, so
-/// the tests carry this one; it is proven against Python's validators by committed verdicts (NbformatSchemaTests,
+/// the tests carry this one; it is proven against Python's validators by committed verdicts (NbformatTests,
 /// ManifestSchemaTests). A keyword it does not implement is an error, never silently ignored, so a schema that grows
 /// past it fails loudly rather than validating less.
 /// </summary>
