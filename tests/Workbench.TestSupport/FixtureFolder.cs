@@ -5,8 +5,9 @@ namespace Workbench.TestSupport;
 /// <summary>
 /// A folder of committed fixtures (outputs of foreign tools such as h5py or numpy, kept in the repository with the
 /// script that regenerates them, so the tests need none of those tools), unpacked into a temporary folder: every
-/// <c>NAME.gz</c> is decompressed to <c>NAME</c> (binary fixtures are stored gzip-compressed to keep the repository
-/// small), other files are copied. Tests read and may modify the copies; the committed files are never touched.
+/// <c>NAME.gz</c> (gzip) or <c>NAME.br</c> (brotli, for large files whose repeats lie beyond gzip's 32 KB window) is
+/// decompressed to <c>NAME</c>, other files are copied. Tests read and may modify the copies; the committed files are
+/// never touched.
 /// </summary>
 public sealed class FixtureFolder : IDisposable
 {
@@ -21,16 +22,20 @@ public sealed class FixtureFolder : IDisposable
         foreach (string source in Directory.GetFiles(Committed))
         {
             string name = System.IO.Path.GetFileName(source);
-            if (name.EndsWith(".gz", StringComparison.Ordinal))
+            Stream? decompressed = System.IO.Path.GetExtension(name) switch
             {
-                using var input = new GZipStream(System.IO.File.OpenRead(source), CompressionMode.Decompress);
-                using var output = System.IO.File.Create(_dir.File(name[..^3]));
-                input.CopyTo(output);
-            }
-            else
+                ".gz" => new GZipStream(System.IO.File.OpenRead(source), CompressionMode.Decompress),
+                ".br" => new BrotliStream(System.IO.File.OpenRead(source), CompressionMode.Decompress),
+                _ => null,
+            };
+            if (decompressed is null)
             {
                 System.IO.File.Copy(source, _dir.File(name));
+                continue;
             }
+            using (decompressed)
+            using (var output = System.IO.File.Create(_dir.File(name[..^3])))
+                decompressed.CopyTo(output);
         }
     }
 

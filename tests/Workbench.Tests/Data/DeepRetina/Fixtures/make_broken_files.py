@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Writes deep-retina files that are each wrong in one way, and two large good ones, for DeepRetinaBadInputTests.
 
-The outputs are committed in broken/ beside this script, each gzip-compressed as NAME.gz (the tests unpack them), so
-the tests need no Python. To regenerate (Debian/Ubuntu: apt-get install python3-h5py):
+The outputs are committed in broken/ beside this script, compressed (the tests unpack them), so the tests need no
+Python: gzip as NAME.gz, except the two 10 MB recordings, which are brotli-compressed as NAME.br (their pattern repeats
+every 25 frames, 62 KB, which brotli's 16 MB window sees and gzip's 32 KB window does not).
+To regenerate (Debian/Ubuntu: apt-get install python3-h5py python3-brotli):
     /usr/bin/python3 make_broken_files.py            # rewrites broken/
 """
 import gzip
@@ -10,6 +12,7 @@ import os
 import shutil
 import tempfile
 
+import brotli
 import h5py
 import numpy as np
 
@@ -19,10 +22,10 @@ T, H, W, N = 40, 5, 5, 2
 
 
 def movie(frames, phase):
-    """A (frames, 50, 50) uint8 movie, a drifting pattern: it compresses (so the committed fixture stays small), and
-    every frame and chunk holds different data."""
+    """A (frames, 50, 50) uint8 movie, a drifting pattern that repeats every 25 frames: every frame of a 100-frame chunk
+    differs, while the chunks repeat, so the committed fixture compresses to almost nothing."""
     t, y, x = np.meshgrid(np.arange(frames), np.arange(50), np.arange(50), indexing="ij")
-    return ((7 * t + 3 * y + x + phase) % 251).astype("uint8")
+    return ((7 * (t % 25) + 3 * y + x + phase) % 251).astype("uint8")
 
 
 def good(f, splits=("train", "test"), t=T):
@@ -69,7 +72,10 @@ open(os.path.join(out, "text.h5"), "w").write("this is not an HDF5 file\n" * 10)
 shutil.rmtree(dest, ignore_errors=True)
 os.makedirs(dest)
 for name in sorted(os.listdir(out)):
-    with open(os.path.join(out, name), "rb") as src, open(os.path.join(dest, name + ".gz"), "wb") as gz:
-        gz.write(gzip.compress(src.read(), compresslevel=9, mtime=0))
+    data = open(os.path.join(out, name), "rb").read()
+    if name.startswith("big"):
+        open(os.path.join(dest, name + ".br"), "wb").write(brotli.compress(data, quality=11, lgwin=24))
+    else:
+        open(os.path.join(dest, name + ".gz"), "wb").write(gzip.compress(data, compresslevel=9, mtime=0))
 shutil.rmtree(out)
 print(len(os.listdir(dest)), "files written to", dest)
