@@ -16,8 +16,9 @@
 #   --logs DIR   where to copy the logs (default DIR-logs beside the root)
 #   --keep       keep the root afterwards (default: delete it)
 #
-# The chroot shares the host's network for NuGet and apt. NUGET_CERT_REVOCATION_MODE is passed through when set (on
-# hosts whose network reaches only package feeds, certificate revocation lookups cannot succeed).
+# The chroot shares the host's network for NuGet and apt. Where that network intercepts TLS, the root trusts the
+# certificate authorities the host added in /usr/local/share/ca-certificates; NUGET_CERT_REVOCATION_MODE is passed
+# through when set (on hosts whose network reaches only package feeds, revocation lookups cannot succeed).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,11 +42,31 @@ sdk_dir="$(dirname "$(readlink -f "$(command -v dotnet)")")"
 commit="$(git -C "$repo" rev-parse HEAD)"
 
 say() { printf '\n[fresh-root %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+# Processes still running inside the root (MSBuild and test-host nodes that outlive their command) are ended, by id,
+# before /proc, /sys and /dev are unmounted. The root is deleted only when nothing is mounted inside it any more, and
+# never across a file-system boundary, so a mount that would not come off can never take the host's /dev with it.
+stop_inside() {
+  local pid
+  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+    [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$target" ] && kill "$pid" 2>/dev/null || true
+  done
+  sleep 2
+}
 unmount() { for m in dev sys proc; do umount -R "$target/$m" 2>/dev/null || true; done; }
-cleanup() { unmount; if [ "$keep" = 0 ]; then rm -rf "$target"; fi; }
+remove_root() {
+  [ -e "$target" ] || return 0
+  stop_inside
+  unmount
+  if grep -q " $target/" /proc/mounts; then
+    echo "fresh-root-check.sh: something is still mounted under $target; not deleting it" >&2
+    return 1
+  fi
+  rm -rf --one-file-system "$target"
+}
+cleanup() { if [ "$keep" = 0 ]; then remove_root; else stop_inside; unmount; fi; }
 trap cleanup EXIT
 
-if [ -e "$target" ]; then unmount; rm -rf "$target"; fi
+remove_root
 mkdir -p "$logs"
 
 say "debootstrap: Debian 12 (bookworm, minbase) into $target"
@@ -53,6 +74,9 @@ command -v debootstrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=non
 t0=$(date +%s)
 debootstrap --variant=minbase bookworm "$target" >"$logs/debootstrap.log" 2>&1
 cp /etc/resolv.conf "$target/etc/resolv.conf"
+# Certificate authorities this host added locally (/usr/local/share/ca-certificates): where the network intercepts TLS,
+# the root must trust what the host trusts to reach the package feeds. Nothing of the project's is copied.
+host_cas=(/usr/local/share/ca-certificates/*.crt)
 mount -t proc proc "$target/proc"
 mount --rbind /sys "$target/sys"
 mount --rbind /dev "$target/dev"
@@ -67,6 +91,11 @@ in_root() {
 say "the .NET SDK's own dependencies (apt), then the SDK from $sdk_dir"
 in_root "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
   ca-certificates libicu72 libssl3 libgssapi-krb5-2 zlib1g tzdata" >"$logs/sdk-dependencies.log" 2>&1
+if [ -e "${host_cas[0]}" ]; then
+  cp "${host_cas[@]}" "$target/usr/local/share/ca-certificates/"
+  in_root "update-ca-certificates" >>"$logs/sdk-dependencies.log" 2>&1
+  echo "trusting this host's local certificate authorities too: ${host_cas[*]##*/}"
+fi
 mkdir -p "$target/usr/share/dotnet"
 cp -a "$sdk_dir/." "$target/usr/share/dotnet/"
 ln -sf /usr/share/dotnet/dotnet "$target/usr/bin/dotnet"
