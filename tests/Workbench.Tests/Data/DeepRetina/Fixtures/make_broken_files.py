@@ -2,8 +2,7 @@
 """Writes deep-retina files that are each wrong in one way, and two large good ones, for DeepRetinaBadInputTests.
 
 The outputs are committed in broken/ beside this script, compressed (the tests unpack them), so the tests need no
-Python: gzip as NAME.gz, except the two 10 MB recordings, which are brotli-compressed as NAME.br (their pattern repeats
-every 25 frames, 62 KB, which brotli's 16 MB window sees and gzip's 32 KB window does not).
+Python: gzip as NAME.gz, except the two 10 MB recordings, which are brotli-compressed as NAME.br (see movie() below).
 To regenerate (Debian/Ubuntu: apt-get install python3-h5py python3-brotli):
     /usr/bin/python3 make_broken_files.py            # rewrites broken/
 """
@@ -21,11 +20,14 @@ out = tempfile.mkdtemp()
 T, H, W, N = 40, 5, 5, 2
 
 
-def movie(frames, phase):
-    """A (frames, 50, 50) uint8 movie, a drifting pattern that repeats every 25 frames: every frame of a 100-frame chunk
-    differs, while the chunks repeat, so the committed fixture compresses to almost nothing."""
-    t, y, x = np.meshgrid(np.arange(frames), np.arange(50), np.arange(50), indexing="ij")
-    return ((7 * (t % 25) + 3 * y + x + phase) % 251).astype("uint8")
+def movie(frames, seed):
+    """A (frames, 50, 50) uint8 movie: 20 frames of uniform random bytes (50 KB), repeated. The repeats lie beyond
+    gzip's 32 KB window, so every chunk is as incompressible as the fully random movie this fixture had before it was
+    committed (that matters: the deflate filter of PureHDF 2.2 grows its output buffer from the compressed size, so the
+    reader's peak memory depends on how well chunks compress, and a drifting pattern measured 20 MB more), while
+    brotli's 16 MB window sees them and compresses the committed file to about 50 KB."""
+    block = np.random.default_rng(seed).integers(0, 255, (20, 50, 50), dtype="uint8")
+    return np.tile(block, (frames // 20, 1, 1))
 
 
 def good(f, splits=("train", "test"), t=T):
