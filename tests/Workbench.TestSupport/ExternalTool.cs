@@ -5,9 +5,20 @@ namespace Workbench.TestSupport;
 /// <summary>What a finished process printed.</summary>
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
 
-/// <summary>Runs programs from tests: independent oracles (readelf, python3 with nbformat/h5py, chromium) and our own CLI.</summary>
+/// <summary>
+/// Runs programs from tests: the two oracles that run live (h5dump and chromium, which ./environment/setup.sh installs;
+/// the other oracles' answers are committed fixtures), a few coreutils, and our own CLI.
+/// </summary>
 public static class ExternalTool
 {
+    /// <summary>The Debian/Ubuntu package that brings each live oracle.</summary>
+    private static readonly Dictionary<string, string> Packages = new()
+    {
+        ["h5dump"] = "hdf5-tools",
+        ["chromium"] = "chromium",
+        ["chromium-browser"] = "chromium-browser",
+    };
+
     /// <summary>Runs <paramref name="file"/> and returns its exit code and output; never throws for a non-zero exit.</summary>
     public static ProcessResult Start(string file, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null,
         IReadOnlyDictionary<string, string?>? environment = null)
@@ -27,7 +38,9 @@ public static class ExternalTool
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"'{file}' is not installed ({e.Message}). The tests use it as an oracle; .ci/run and environment/setup.sh --test-tools install it.", e);
+            string package = Packages.TryGetValue(file, out string? p) ? $" (package {p})" : "";
+            throw new InvalidOperationException($"'{file}' is not installed{package}: {e.Message}. The tests use it as an independent oracle; " +
+                "run ./environment/setup.sh, which installs it with apt-get (see environment/README.md).", e);
         }
         using (process)
         {

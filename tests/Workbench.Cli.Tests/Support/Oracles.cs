@@ -1,31 +1,27 @@
+using System.Text.Json;
 using Workbench.TestSupport;
 
 namespace Workbench.Cli.Tests.Support;
 
-/// <summary>Independent checks by other implementations: Jupyter's own nbformat validator and a real browser.</summary>
+/// <summary>Independent checks by other implementations: Jupyter's notebook format (its schema and rules) and a real browser.</summary>
 internal static class Oracles
 {
-    private const string SystemPython = "/usr/bin/python3";
-
     /// <summary>
-    /// Validates a notebook file against the nbformat 4.5 JSON schema with the Python <c>nbformat</c> package
-    /// (Debian's python3-nbformat), without letting it repair anything. Returns null if valid, else the validator's message.
+    /// Validates a notebook file that must declare nbformat 4.5 against Jupyter's rules for that version (see
+    /// <see cref="Nbformat"/>), without repairing anything. Returns null if valid, else what is wrong.
     /// </summary>
     public static string? NbformatError(string path)
     {
-        const string script = """
-            import json, sys, nbformat
-            from nbformat.validator import ValidationError
-            nb = json.load(open(sys.argv[1], encoding="utf-8"))
-            assert (nb["nbformat"], nb["nbformat_minor"]) == (4, 5), (nb["nbformat"], nb["nbformat_minor"])
-            try:
-                nbformat.validate(nb, version=4, version_minor=5, repair_duplicate_cell_ids=False)
-            except ValidationError as e:
-                print(e.message); sys.exit(1)
-            """;
-        var r = ExternalTool.Start(SystemPython, ["-c", script, path]);
-        return r.ExitCode == 0 ? null : (r.StandardOutput + r.StandardError).Trim();
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var nb = doc.RootElement;
+        string declared = $"{(nb.TryGetProperty("nbformat", out var major) ? major.GetRawText() : "?")}.{(nb.TryGetProperty("nbformat_minor", out var minor) ? minor.GetRawText() : "?")}";
+        return declared != "4.5" ? $"{path} declares nbformat {declared}, not 4.5" : Nbformat.Validate(nb);
     }
+
+    /// <summary>Debian's chromium, or Ubuntu's chromium-browser; "chromium" (and its "not installed" message) when neither is on PATH.</summary>
+    private static string Browser { get; } =
+        new[] { "chromium", "chromium-browser" }.FirstOrDefault(b => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+            .Any(dir => File.Exists(Path.Combine(dir, b)))) ?? "chromium";
 
     /// <summary>The DOM of an HTML file after headless Chromium has run its scripts (offline, no network).</summary>
     public static string RenderedDom(string htmlPath)
@@ -33,7 +29,7 @@ internal static class Oracles
         string profile = Path.Combine(Path.GetTempPath(), "workbench-chromium-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var r = ExternalTool.Start("chromium",
+            var r = ExternalTool.Start(Browser,
             [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", "--virtual-time-budget=10000",

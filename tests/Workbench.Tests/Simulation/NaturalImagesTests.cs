@@ -32,14 +32,14 @@ public class NaturalImagesTests
         Assert.InRange(slope / images, -3.0, -1.5);
     }
 
+    /// <summary>The .npy file was written by numpy (committed in Fixtures/, made by Fixtures/make_npy_fixture.py).</summary>
     [Fact]
     public void PgmAndNpyFiles_LoadAsTheSameImage()
     {
-        using var dir = new TempDirectory();
-        string pgm = dir.File("a.pgm"), npy = dir.File("a.npy");
+        using var dir = new FixtureFolder("tests", "Workbench.Tests", "Simulation", "Fixtures");
+        string pgm = dir.File("a.pgm"), npy = dir.File("image.npy");
         var header = System.Text.Encoding.ASCII.GetBytes("P5\n# a comment\n3 2\n255\n");
         File.WriteAllBytes(pgm, [.. header, 0, 51, 102, 153, 204, 255]);
-        ExternalTool.Run("/usr/bin/python3", "-c", "import sys, numpy as np; np.save(sys.argv[1], np.array([[0, 51, 102], [153, 204, 255]], dtype='float32'))", npy);
 
         using var fromPgm = NaturalImages.Load(pgm);
         using var fromNpy = NaturalImages.Load(npy);

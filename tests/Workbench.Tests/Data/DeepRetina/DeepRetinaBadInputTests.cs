@@ -5,16 +5,21 @@ using Workbench.Tests.Support;
 
 namespace Workbench.Tests.Data.DeepRetina;
 
-/// <summary>Each way a file can be wrong gives an error naming the file, the path inside it, and expected versus found.</summary>
+/// <summary>
+/// Files written by h5py that are each wrong in one way, and two large good ones (committed in Fixtures/broken, written
+/// by Fixtures/make_broken_files.py); truncated.h5 and truncated-contiguous.h5 are the first halves of the large ones.
+/// </summary>
 public sealed class BrokenFiles : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly FixtureFolder _dir = new("tests", "Workbench.Tests", "Data", "DeepRetina", "Fixtures", "broken");
 
     public BrokenFiles()
     {
-        string script = Path.Combine(RepositoryPaths.Root, "tests", "Workbench.Tests", "Data", "DeepRetina", "make_broken_files.py");
-        var r = ExternalTool.Start("/usr/bin/python3", [script, _dir.Path]);
-        if (r.ExitCode != 0) throw new InvalidOperationException($"broken-file fixtures failed: {r.StandardError}");
+        foreach (var (whole, half) in new[] { ("big.h5", "truncated.h5"), ("big-contiguous.h5", "truncated-contiguous.h5") })
+        {
+            byte[] bytes = System.IO.File.ReadAllBytes(_dir.File(whole));
+            System.IO.File.WriteAllBytes(_dir.File(half), bytes[..(bytes.Length / 2)]);
+        }
     }
 
     public string File(string name) => _dir.File(name);
@@ -22,6 +27,7 @@ public sealed class BrokenFiles : IDisposable
     public void Dispose() => _dir.Dispose();
 }
 
+/// <summary>Each way a file can be wrong gives an error naming the file, the path inside it, and expected versus found.</summary>
 public class DeepRetinaBadInputTests(BrokenFiles files) : IClassFixture<BrokenFiles>
 {
     private static readonly DeepRetinaReadOptions Raw = new() { Normalise = false };

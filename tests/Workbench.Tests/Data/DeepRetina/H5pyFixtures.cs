@@ -4,20 +4,18 @@ using Workbench.TestSupport;
 namespace Workbench.Tests.Data.DeepRetina;
 
 /// <summary>
-/// Files written by h5py (make_h5py_fixtures.py, run once per test class), and the formulas their values follow, so the
-/// tests compare what the workbench reads with what the reference HDF5 library wrote.
+/// Files written by h5py and numpy's statistics of them (committed in Fixtures/h5py-layouts, written by
+/// Fixtures/make_h5py_fixtures.py), and the formulas their values follow, so the tests compare what the workbench reads
+/// with what the reference HDF5 library wrote.
 /// </summary>
 public sealed class H5pyFixtures : IDisposable
 {
     public const int TrainFrames = 60, TestFrames = 30, Height = 6, Width = 5, Cells = 3, Repeats = 4;
 
-    private readonly TempDirectory _dir = new();
+    private readonly FixtureFolder _dir = new("tests", "Workbench.Tests", "Data", "DeepRetina", "Fixtures", "h5py-layouts");
 
     public H5pyFixtures()
     {
-        string script = Path.Combine(RepositoryPaths.Root, "tests", "Workbench.Tests", "Data", "DeepRetina", "make_h5py_fixtures.py");
-        var r = ExternalTool.Start("/usr/bin/python3", [script, _dir.Path]);
-        if (r.ExitCode != 0) throw new InvalidOperationException($"h5py fixtures failed (python3-h5py installed?): {r.StandardError}");
         Statistics = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, double>>>(System.IO.File.ReadAllText(_dir.File("stats.json")))!;
     }
 

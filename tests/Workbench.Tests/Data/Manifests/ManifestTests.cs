@@ -19,7 +19,10 @@ public class ManifestTests : IDisposable
         return data;
     }
 
-    /// <summary>Every shipped manifest passes our loader and, independently, the JSON Schema in data-manifests/schema.json (Python jsonschema).</summary>
+    /// <summary>
+    /// Every shipped manifest passes our loader and, independently, the JSON Schema in data-manifests/schema.json (the
+    /// tests' validator, which ManifestSchemaTests proves gives Python jsonschema's verdicts).
+    /// </summary>
     [Theory]
     [MemberData(nameof(Shipped))]
     public void ShippedManifests_AreValid_ByOurLoaderAndByTheJsonSchema(string name)
@@ -29,9 +32,8 @@ public class ManifestTests : IDisposable
         var manifest = Workbench.Data.Manifests.Manifests.Load(path);
 
         Assert.Equal(Path.GetFileNameWithoutExtension(name), manifest.Name);
-        const string script = "import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))";
-        var r = ExternalTool.Start("/usr/bin/python3", ["-c", script, path, RepositoryPaths.Of("data-manifests", "schema.json")]);
-        Assert.True(r.ExitCode == 0, r.StandardError);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        Assert.Empty(ManifestSchemaTests.Schema.Validate(json.RootElement));
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Writes deep-retina-layout files with h5py (the reference HDF5 library) for DeepRetinaFileTests.
+"""Writes deep-retina-layout files with h5py (the reference HDF5 library) for DeepRetinaFileTests and FileInspectorTests.
 
-Usage: /usr/bin/python3 make_h5py_fixtures.py OUT_DIR
+The outputs are committed in h5py-layouts/ beside this script (each NAME.h5 gzip-compressed as NAME.h5.gz; the tests
+unpack them), so the tests need no Python. To regenerate (Debian/Ubuntu: apt-get install python3-h5py):
+    /usr/bin/python3 make_h5py_fixtures.py            # rewrites h5py-layouts/
 Every value follows a formula the C# tests recompute (see H5pyFixtures.cs):
   stimulus[t, y, x] = (7t + 3y + x) mod 251            (+0.25 for float types)
   rates[n, t]       = 0.5 (n + 1) + 0.01 t             (firing_rate_10ms; 5 ms adds 1, 20 ms adds 2)
@@ -9,16 +11,18 @@ Every value follows a formula the C# tests recompute (see H5pyFixtures.cs):
   repeats[r, n, t]  = rates[n, t] + r
 Writes stats.json with numpy's mean and population std of each file's train stimulus.
 """
+import gzip
 import json
 import os
-import sys
+import shutil
+import tempfile
 
 import h5py
 import numpy as np
 
 T_TRAIN, T_TEST, H, W, N, R = 60, 30, 6, 5, 3, 4
-out = sys.argv[1]
-os.makedirs(out, exist_ok=True)
+dest = os.path.join(os.path.dirname(os.path.abspath(__file__)), "h5py-layouts")
+out = tempfile.mkdtemp()
 
 
 def stimulus(t, dtype):
@@ -71,5 +75,16 @@ with h5py.File(os.path.join(out, "off-by-one.h5"), "w") as f:
         f.create_dataset(f"{split}/response/firing_rate_10ms", data=rates(t + extra))
 
 with open(os.path.join(out, "stats.json"), "w") as fh:
-    json.dump(stats, fh)
-print(len(stats), "fixture files")
+    json.dump(stats, fh, indent=1, sort_keys=True)
+    fh.write("\n")
+
+shutil.rmtree(dest, ignore_errors=True)
+os.makedirs(dest)
+for name in sorted(os.listdir(out)):
+    if name.endswith(".h5"):
+        with open(os.path.join(out, name), "rb") as src, open(os.path.join(dest, name + ".gz"), "wb") as gz:
+            gz.write(gzip.compress(src.read(), compresslevel=9, mtime=0))
+    else:
+        shutil.copy(os.path.join(out, name), os.path.join(dest, name))
+shutil.rmtree(out)
+print(len(stats), "fixture files written to", dest)
