@@ -44,7 +44,7 @@ dotnet restore Workbench.sln --nologo -v quiet
 step "Building"
 dotnet build Workbench.sln --nologo --no-restore -v quiet -clp:ErrorsOnly
 
-step "Checking that torch loads and computes (GLIBCXX compatibility is applied here if this system needs it)"
+step "Checking that torch loads and computes the right numbers (GLIBCXX compatibility is applied here if this system needs it; float32 convolutions are checked against float64)"
 # Debug is what `dotnet run` and the notebooks' #r lines use.
 dotnet "src/Workbench.Cli/bin/Debug/net10.0/Workbench.Cli.dll" env
 

@@ -49,6 +49,9 @@ public sealed class EvaluateCommand : ICommand
             Normalise = info.Normalisation is not null,
             RateBinMs = RateBinOf(info.Data?.RateDataset),
         });
+        if (test.Height != info.Spec.Height || test.Width != info.Spec.Width)
+            throw new InvalidDataException($"{Checkpoint.SidecarOf(weights)} describes a model of {info.Spec.Height}x{info.Spec.Width} stimuli, " +
+                $"but {data} holds {test.Height}x{test.Width} frames: another recording, or a damaged sidecar.");
         using var predictions = Predictions.For(model, test, runtime.Device);
         var evaluation = ModelEvaluation.Of($"{info.Spec.Kind} ({run})", predictions, test, model.Spec.History);
         Console.WriteLine($"{evaluation.Model} on {test.Provenance.Source} (test, {test.Frames} frames{(test.Repeats is null ? "" : $", {test.Repeats.shape[0]} repeats")}):");

@@ -152,6 +152,11 @@ public static class Checkpoint
         {
             throw new InvalidDataException($"{path}: TorchSharp cannot load these weights ({e.Message}); the file may be damaged.", e);
         }
+        // A model never saves non-finite weights (training stops first), so NaN or Inf here means damage.
+        using var noGrad = torch.no_grad();
+        var bad = model.state_dict().Where(kv => kv.Value.is_floating_point() && !kv.Value.isfinite().all().item<bool>()).Select(kv => kv.Key).ToList();
+        if (bad.Count > 0)
+            throw new InvalidDataException($"{path}: {string.Join(", ", bad)} hold{(bad.Count == 1 ? "s" : "")} NaN or infinite values; the file is damaged.");
     }
 
     private static void CheckCompatible(string path, RetinaModel model, IReadOnlyList<WeightsEntry> entries)

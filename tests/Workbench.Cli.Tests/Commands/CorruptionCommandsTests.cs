@@ -141,12 +141,18 @@ public class CorruptionCommandsTests(ITestOutputHelper output) : IDisposable
 
         violations.AddRange(Check($"evaluate on {name}", CorruptionCorpus.All(File.ReadAllBytes(data), landmarks, 300), Path.GetFileName(data),
             p => ["evaluate", run, "--data", p, "--json", p + ".eval.json"], writtenOnFailure: p => [p + ".eval.json"], allowed: [ExitCodes.Ok, ExitCodes.BadInput]));
+        // Damaged weights can stay finite yet be so large that predictions overflow: then evaluation itself fails (exit 1),
+        // naming the weights, and reports no score.
         violations.AddRange(Check("evaluate with damaged best.weights", CorruptionCorpus.All(File.ReadAllBytes(weights), [], 301), "best.weights",
             p =>
             {
                 File.Copy(sidecar, p + ".json", overwrite: true);
                 return ["evaluate", p, "--data", data, "--json", p + ".eval.json"];
-            }, writtenOnFailure: p => [p + ".eval.json"], allowed: [ExitCodes.Ok, ExitCodes.BadInput]));
+            }, writtenOnFailure: p => [p + ".eval.json"], allowed: [ExitCodes.Ok, ExitCodes.Failed, ExitCodes.BadInput],
+            extra: (_, r) => r.ExitCode != ExitCodes.Failed ? null
+                : !r.StandardError.Contains("best.weights", StringComparison.Ordinal) || !r.StandardError.Contains("NaN or infinite", StringComparison.Ordinal)
+                    ? $"exit 1 without naming the weights and the non-finite predictions: {r.StandardError.Trim()}"
+                    : r.StandardOutput.Contains("mean", StringComparison.Ordinal) ? $"exit 1 after printing scores: {r.StandardOutput.Trim()}" : null));
         violations.AddRange(Check("evaluate with damaged best.weights.json", CorruptionCorpus.All(File.ReadAllBytes(sidecar), [], 302), "best.weights.json",
             p =>
             {
