@@ -236,6 +236,8 @@ public static class NumericsCheck
             "onednn-off" or "onednnoff" => ConvolutionRoute.OneDnnOff,
             _ => throw new ArgumentException($"{RouteVariable}='{forcedRoute}' is not one of auto, native, channel-padded, onednn-off."),
         };
+        // What runs must be what is checked: no NNPACK (see OneDnn.DisableNnpack).
+        OneDnn.DisableNnpack();
         var routes = new List<(ConvolutionRoute, ConvolutionProbe)> { (ConvolutionRoute.ChannelPadded, Routed(ConvolutionRoute.ChannelPadded)) };
         if (OneDnn.Switchable) routes.Add((ConvolutionRoute.OneDnnOff, Routed(ConvolutionRoute.OneDnnOff)));
         return Diagnose(LibTorch, routes, OneDnn.Switchable ? LibTorchWithoutOneDnn : null, forced);

@@ -49,6 +49,22 @@ public static class OneDnn
     public static bool? Enabled => Bound.Value.Binding is { } b ? b.Get(b.Context) : null;
 
     /// <summary>
+    /// Keeps libtorch from trying NNPACK for the rest of the process. libtorch considers NNPACK only for the few float32
+    /// convolutions oneDNN does not take; where NNPACK does not support the CPU it logs a warning on every such call, and
+    /// where it does, it would run kernels the numerical self-check never verified. Returns false when the switch is unavailable.
+    /// </summary>
+    public static bool DisableNnpack()
+    {
+        if (Bound.Value.Binding is not { } binding) return false;
+        lock (Gate)
+        {
+            if (_disabledDepth > 0) _restoreNnpack = false;
+            else binding.SetNnpack(binding.Context, false);
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Turns oneDNN off until the returned scope is disposed (scopes nest; the outermost restores the previous state).
     /// NNPACK is switched off with it, so the convolutions that run are libtorch's im2col + GEMM kernels, the ones the
     /// self-check verifies (NNPACK would otherwise be tried, and on CPUs it does not support, warn on every call).
