@@ -29,7 +29,12 @@ public sealed record NativeCompatibilityReport(
     string? Library,
     string? SystemLibStdCxx,
     IReadOnlyList<string> MissingVersions,
-    string Message);
+    string Message)
+{
+    /// <summary>The folder every libtorch native of this process was loaded from, once the workbench has loaded them
+    /// (<c>null</c> when it left loading to the runtime).</summary>
+    public string? LoadedFrom { get; init; }
+}
 
 /// <summary>
 /// Makes TorchSharp 0.107's native library load on systems whose libstdc++ predates GCC 13 (Debian 12, Ubuntu 22.04).
@@ -57,7 +62,19 @@ public static class NativeCompatibility
     {
         var directories = DefaultNativeDirectories();
         NativeProbing.Register(typeof(TorchSharp.torch).Assembly, directories);
-        return EnsureLoadable(directories);
+        var report = EnsureLoadable(directories);
+        if (report.Status is NativeCompatibilityStatus.NotApplicable or NativeCompatibilityStatus.Unsupported || report.Library is null)
+            return report;
+        // Only where the workbench found TorchSharp's shim beside it: a host with a deps.json loads natives by full path anyway,
+        // but one without (a kernel, dotnet-repl) would otherwise find whatever libtorch the system linker path offers first.
+        string directory = Path.GetDirectoryName(report.Library)!;
+        return NativePreload.Load(directory) is { } failure
+            ? report with
+            {
+                Status = NativeCompatibilityStatus.Unsupported,
+                Message = $"libtorch must load from {directory}, but {failure}",
+            }
+            : report with { LoadedFrom = directory };
     });
 
     /// <summary>

@@ -65,11 +65,18 @@ public sealed record RuntimeReport(
         (".NET", DotNetVersion),
         ("OS", OperatingSystem),
         ("native check", $"{Native.Status}: {Native.Message}"),
+        ("natives", Native.LoadedFrom is { } dir ? $"every libtorch library from {dir}" : NativeOrigin()),
         .. Numerics.Rows().Where(r => !r.Name.StartsWith(' ')),
     ];
 
     /// <inheritdoc/>
     public override string ToString() => string.Join(Environment.NewLine, Rows().Select(r => $"{r.Name,-13} {r.Value}"));
+
+    private static string NativeOrigin()
+    {
+        var mapped = NativePreload.Mapped();
+        return mapped.Count == 0 ? "loaded by the runtime (not visible here)" : $"loaded by the runtime: {string.Join(", ", mapped)}";
+    }
 }
 
 /// <summary>
@@ -95,6 +102,7 @@ public static class TorchRuntime
     {
         options ??= new RuntimeOptions();
         var native = EnsureNativeLoadable();
+        EnsureTorchLoaded();
 
         if (options.Threads is <= 0) throw new ArgumentException($"Threads must be positive, got {options.Threads}.", nameof(options));
         int? threads = options.Threads ?? ParseThreads(Environment.GetEnvironmentVariable(ThreadsVariable));
@@ -131,6 +139,25 @@ public static class TorchRuntime
         if (report.Status == NativeCompatibilityStatus.Unsupported)
             throw new InvalidOperationException($"TorchSharp's native library cannot be loaded here: {report.Message}");
         return report;
+    }
+
+    /// <summary>Makes TorchSharp bind its native libraries now, turning its failure into an error that names what was loaded.</summary>
+    /// <exception cref="InvalidOperationException">TorchSharp's native backend did not load.</exception>
+    public static void EnsureTorchLoaded()
+    {
+        try
+        {
+            _ = torch.__version__;
+        }
+        catch (TypeInitializationException e)
+        {
+            var mapped = NativePreload.Mapped();
+            string inner = e.InnerException?.Message.Split('\n')[0].Trim() ?? e.Message;
+            throw new InvalidOperationException(
+                "TorchSharp could not load its native libraries. " +
+                (mapped.Count == 0 ? "No libtorch library is loaded in this process. " : $"Loaded in this process: {string.Join(", ", mapped)}. ") +
+                $"Native check: {NativeCompatibility.EnsureTorchSharpLoadable().Message} TorchSharp said: {inner}", e);
+        }
     }
 
     /// <summary>Chooses the device for <paramref name="preference"/> (<c>null</c>: <c>WORKBENCH_DEVICE</c>, else <c>auto</c>).</summary>

@@ -36,10 +36,15 @@ public class EnvCommandTests
 
     /// <summary>
     /// A host without deps.json (like a notebook kernel that loaded the build output by path) finds neither the natives in
-    /// runtimes/linux-x64/native nor, on old systems, a loadable libLibTorchSharp.so by itself. The workbench handles both.
+    /// runtimes/linux-x64/native nor, on old systems, a loadable libLibTorchSharp.so by itself. The workbench handles both,
+    /// and loads every libtorch library from that one folder even when the system's linker path offers another libtorch
+    /// first (Debian's libtorch-dev puts libtorch_cpu.so 1.13 there; here a stand-in on LD_LIBRARY_PATH, which the linker
+    /// searches before everything else). Nothing is copied into the build output (TorchSharp's fallback copies 478 MB).
     /// </summary>
-    [Fact]
-    public void HostWithoutDepsJson_StillLoadsTorch_FromTheOneNativeFolder()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HostWithoutDepsJson_LoadsEveryLibTorchLibrary_FromTheOneNativeFolder(bool foreignLibTorchOnLinkerPath)
     {
         using var dir = new TempDirectory();
         string app = Path.Combine(dir.Path, "app");
@@ -48,11 +53,51 @@ public class EnvCommandTests
         File.Delete(Path.Combine(app, "Workbench.Cli.deps.json"));
         string original = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         byte[] before = File.ReadAllBytes(original);
+        var environment = new Dictionary<string, string?>();
+        if (foreignLibTorchOnLinkerPath)
+        {
+            // Any shared library that is not libtorch, under libtorch's names: loading it by name "succeeds", then
+            // TorchSharp's shim fails on missing symbols, as with Debian's 1.13.
+            string foreign = Path.Combine(dir.Path, "system-lib");
+            Directory.CreateDirectory(foreign);
+            string stranger = ExternalTool.Run("sh", "-c", "ldconfig -p | awk '$1 == \"libz.so.1\" && /x86-64/ {print $NF; exit}'").Trim();
+            Assert.True(File.Exists(stranger), $"no libz.so.1 found by ldconfig to stand in for a foreign libtorch ('{stranger}')");
+            foreach (string name in new[] { "libtorch_cpu.so", "libtorch.so", "libc10.so" })
+                File.CreateSymbolicLink(Path.Combine(foreign, name), stranger);
+            environment["LD_LIBRARY_PATH"] = foreign;
+        }
 
-        var r = ExternalTool.Start("dotnet", [Path.Combine(app, "Workbench.Cli.dll"), "env", "--device", "cpu"], dir.Path);
+        var r = ExternalTool.Start("dotnet", [Path.Combine(app, "Workbench.Cli.dll"), "env", "--device", "cpu"], dir.Path, environment: environment);
 
         Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
         Assert.Contains("torch check   ok: ", r.StandardOutput);
+        string native = Path.Combine(app, "runtimes", "linux-x64", "native");
+        Assert.Contains($"natives       every libtorch library from {native}", r.StandardOutput);
+        Assert.False(Directory.Exists(Path.Combine(app, "cpu")), "TorchSharp fell back to copying libtorch into cpu/");
         Assert.Equal(before, File.ReadAllBytes(original));
+    }
+
+    /// <summary>
+    /// When another libtorch is already in the process (here a stand-in preloaded under libtorch_cpu.so's name), the
+    /// workbench refuses with an error naming that file and the folder it should have come from, instead of TorchSharp's
+    /// misleading "doesn't contain a reference" and its 478 MB copy.
+    /// </summary>
+    [Fact]
+    public void ForeignLibTorchAlreadyLoaded_IsAClearError_NamingIt()
+    {
+        using var dir = new TempDirectory();
+        string stranger = ExternalTool.Run("sh", "-c", "ldconfig -p | awk '$1 == \"libz.so.1\" && /x86-64/ {print $NF; exit}'").Trim();
+        string foreign = Path.Combine(dir.Path, "libtorch_cpu.so");
+        File.Copy(stranger, foreign);
+
+        var r = ExternalTool.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "Workbench.Cli.dll"), "env", "--device", "cpu"], dir.Path,
+            environment: new Dictionary<string, string?> { ["LD_PRELOAD"] = foreign });
+
+        Assert.NotEqual(0, r.ExitCode);
+        string output = r.StandardOutput + r.StandardError;
+        Assert.Contains($"libtorch must load from {Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native")}", output);
+        Assert.Contains(foreign, output);
+        Assert.DoesNotContain("doesn't contain a reference", output);
+        Assert.False(Directory.Exists(Path.Combine(AppContext.BaseDirectory, "cpu")), "TorchSharp fell back to copying libtorch into cpu/");
     }
 }
