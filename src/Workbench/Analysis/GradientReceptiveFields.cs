@@ -1,0 +1,135 @@
+using TorchSharp;
+using Workbench.Data;
+using Workbench.Models;
+using static TorchSharp.torch;
+
+namespace Workbench.Analysis;
+
+/// <summary>
+/// Gradient receptive fields: the instantaneous receptive field (IRF) of a unit at a time step is the gradient of its
+/// response with respect to the 40-frame stimulus history it saw, ∂r(x_k)/∂x_k, <c>(History, H, W)</c>. For an LN model
+/// every IRF is the filter scaled by the nonlinearity's slope (so each correlates 1 with the average); under natural
+/// scenes a CNN's IRFs change from moment to moment (Maheswaranathan et al. 2023, Fig. 4).
+/// </summary>
+/// <remarks>
+/// Batched: with the model in evaluation mode the samples of a batch are independent, so one backward pass of the sum of the
+/// unit's responses over the batch gives every sample's gradient at once. Parameters are frozen for the pass (no weight
+/// gradients accumulate in the model). Correlations are computed in float64.
+/// </remarks>
+public static class GradientReceptiveFields
+{
+    /// <summary>Memory the IRFs may take to be kept for the correlation pass (above it they are computed twice): 512 MB.</summary>
+    public const long DefaultStoreBytes = 512L << 20;
+
+    /// <summary>
+    /// The per-sample gradients of <paramref name="unit"/>'s response with respect to <paramref name="inputs"/>
+    /// <c>(B, History, H, W)</c>: <c>(B, History, H, W)</c> in the model's dtype and device, with one backward pass.
+    /// </summary>
+    public static Tensor Gradients(RetinaModel model, Tensor inputs, UnitAddress unit) => Gradients(model, inputs, unit, out _);
+
+    /// <summary>As <see cref="Gradients(RetinaModel, Tensor, UnitAddress)"/>, also returning the responses <c>(B)</c>.</summary>
+    public static Tensor Gradients(RetinaModel model, Tensor inputs, UnitAddress unit, out Tensor responses)
+    {
+        LayerProbe.CheckLayers(model, [unit.Layer]);
+        using var eval = new EvalMode(model);
+        var frozen = model.parameters().Where(p => p.requires_grad).ToList();
+        foreach (var p in frozen) p.requires_grad_(false);
+        try
+        {
+            using var grad = torch.enable_grad();
+            using var scope = torch.NewDisposeScope();
+            var (device, dtype) = LayerProbe.Placement(model);
+            var x = inputs.to(dtype, device).detach().requires_grad_(true);
+            var activations = model.Activations(x, unit.Layer == UnitAddress.Output ? [] : [unit.Layer]);
+            var r = LayerProbe.Select(activations, [unit]).squeeze(1);
+            var g = torch.autograd.grad([r.sum()], [x])[0];
+            responses = r.detach().MoveToOuterDisposeScope();
+            return g.detach().MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            foreach (var p in frozen) p.requires_grad_(true);
+        }
+    }
+
+    /// <summary>
+    /// The IRF of <paramref name="unit"/> at every window of <paramref name="ranges"/>, their average, each IRF's
+    /// correlation with the average and the fraction with reversed polarity. IRFs are kept for the correlations when they
+    /// fit in <paramref name="storeBytes"/> (and returned when <paramref name="keepFields"/>), otherwise computed again in a
+    /// second pass once the average is known.
+    /// </summary>
+    /// <exception cref="ArgumentException">The unit is unknown or outside its layer, or there are no windows.</exception>
+    public static InstantaneousReceptiveFields Compute(RetinaModel model, HistoryWindows windows, IReadOnlyList<WindowRange> ranges,
+        UnitAddress unit, int batchSize = 32, bool keepFields = false, long storeBytes = DefaultStoreBytes)
+    {
+        LayerProbe.CheckLayers(model, [unit.Layer]);
+        LayerProbe.CheckWindows(model, windows, ranges);
+        long count = ranges.Sum(r => r.Length);
+        long h = windows.Recording.Height, w = windows.Recording.Width, d = windows.History * h * w;
+        bool store = keepFields || count * d * sizeof(float) <= storeBytes;
+        var device = LayerProbe.Placement(model).Device;
+        var order = new List<long>((int)count);
+        var responses = new List<double>((int)count);
+        var stored = new List<Tensor>();
+        Tensor? sum = null;
+        try
+        {
+            // Pass 1: every IRF, their sum in float64 (and the IRFs themselves when they fit).
+            foreach (var indices in WindowBatches.InOrder(ranges, batchSize))
+            {
+                using var scope = torch.NewDisposeScope();
+                var (x, _) = windows.Batch(indices, device);
+                var g = Gradients(model, x, unit, out var r).flatten(1);
+                sum ??= torch.zeros([d], float64, g.device).DetachFromDisposeScope();
+                sum.add_(g.sum([0], type: float64));
+                order.AddRange(indices);
+                responses.AddRange(r.to(float64, CPU).data<double>());
+                if (store) stored.Add(g.to(float32, CPU).DetachFromDisposeScope());
+            }
+            using var average = (sum! / count).DetachFromDisposeScope();
+
+            // Pass 2: correlations with the average (from the kept IRFs, or recomputed).
+            var correlations = new List<double>((int)count);
+            if (store)
+                foreach (var g in stored) correlations.AddRange(Correlate(g, average));
+            else
+                foreach (var indices in WindowBatches.InOrder(ranges, batchSize))
+                {
+                    using var scope = torch.NewDisposeScope();
+                    var (x, _) = windows.Batch(indices, device);
+                    correlations.AddRange(Correlate(Gradients(model, x, unit).flatten(1), average));
+                }
+            var defined = correlations.Where(c => !double.IsNaN(c)).ToList();
+            double reversed = defined.Count == 0 ? double.NaN : defined.Count(c => c < 0) / (double)defined.Count;
+            Tensor? fields = keepFields ? torch.cat(stored, 0).view(count, windows.History, h, w) : null;
+            return new InstantaneousReceptiveFields(unit, order.ToArray(), responses.ToArray(),
+                average.to(float32, CPU).view(windows.History, h, w), correlations.ToArray(), reversed, fields);
+        }
+        finally
+        {
+            sum?.Dispose();
+            foreach (var s in stored) s.Dispose();
+        }
+    }
+
+    /// <summary>As <see cref="Compute(RetinaModel, HistoryWindows, IReadOnlyList{WindowRange}, UnitAddress, int, bool, long)"/> over every window of a bare stimulus <c>(T, H, W)</c>.</summary>
+    public static InstantaneousReceptiveFields Compute(RetinaModel model, Tensor stimulus, UnitAddress unit, int batchSize = 32,
+        bool keepFields = false, long storeBytes = DefaultStoreBytes)
+    {
+        using var s = new StimulusWindows(stimulus, model.Spec.History);
+        return Compute(model, s.Windows, s.All, unit, batchSize, keepFields, storeBytes);
+    }
+
+    /// <summary>Pearson correlation of each row of <paramref name="fields"/> <c>(B, D)</c> with <paramref name="average"/> <c>(D)</c>, in float64.</summary>
+    internal static double[] Correlate(Tensor fields, Tensor average)
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = fields.to(float64, average.device);
+        g = g - g.mean([1], keepdim: true);
+        var a = average - average.mean();
+        var corr = g.matmul(a) / (g.square().sum([1]).sqrt() * a.square().sum().sqrt());
+        // A constant IRF (or a constant average) has no correlation: NaN, not 0/0's accident.
+        corr = torch.where(g.abs().amax(1) > 0, corr, torch.full_like(corr, double.NaN));
+        return corr.to(CPU).data<double>().ToArray();
+    }
+}
