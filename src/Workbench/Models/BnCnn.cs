@@ -12,7 +12,8 @@ namespace Workbench.Models;
 /// All convolutions are valid (no padding), stride 1.
 /// </summary>
 /// <remarks>
-/// Named layers: conv1, bn1, relu1, conv2, bn2, relu2, readout, bn_out. The plain convolutions are <see cref="FastConv2d"/>
+/// Named layers: conv1, bn1, relu1, conv2, bn2, relu2, readout, bn_out; bn1, bn2 and bn_out are each layer before its
+/// nonlinearity (in evaluation mode the noise is off), relu1 and relu2 after it. The plain convolutions are <see cref="FastConv2d"/>
 /// (same maths, a faster weight gradient on CPU). With 5 cells, per-location batch norm and a dense
 /// readout with bias the model has 138,367 trainable parameters, as the reference.
 /// </remarks>
