@@ -21,7 +21,9 @@ public static class UnitReverseCorrelation
     /// Spike-triggered averages of <paramref name="units"/> (any layers of <paramref name="model"/>), <c>(U, History, H, W)</c>
     /// float32 on the CPU, over the windows of <paramref name="ranges"/>. Every unit comes from the same forward passes, so
     /// all channels of a layer (e.g. <see cref="LayerProbe.CentralUnits"/>) or every position of a channel
-    /// (<see cref="LayerProbe.ChannelUnits"/>) cost one pass over the stimulus.
+    /// (<see cref="LayerProbe.ChannelUnits"/>) cost one pass over the stimulus. The pass costs the model's forward plus
+    /// 2·U·History·H·W flops a window, and the sums take U·History·H·W float64s (8 units on 50×50: 6 MB; every position of
+    /// a 36×36 channel: 1 GB, so split such lists).
     /// </summary>
     /// <exception cref="ArgumentException">A unit is unknown or outside its layer, or there are no windows.</exception>
     public static Tensor Stas(RetinaModel model, HistoryWindows windows, IReadOnlyList<WindowRange> ranges, IReadOnlyList<UnitAddress> units, int batchSize = 128)
