@@ -6,7 +6,8 @@ using TorchSharp.PyBridge;
 namespace Workbench.Models.PyTorch;
 
 /// <summary>
-/// Reads what <c>torch.save</c> wrote (PyTorch's zip format, the default since PyTorch 1.6) into plain .NET values:
+/// Reads what <c>torch.save</c> wrote (PyTorch's zip format, the default since PyTorch 1.6, or the legacy format
+/// before it, through <see cref="LegacyPyTorchFile"/>) into plain .NET values:
 /// dictionaries with string keys, lists, strings, numbers, booleans, null and tensors.
 /// </summary>
 /// <remarks>
@@ -29,10 +30,14 @@ internal static class PyTorchFile
         {
             using var stream = File.OpenRead(path);
             var signature = new byte[4];
-            if (stream.Read(signature, 0, 4) < 4 || signature[0] != 0x50 || signature[1] != 0x4B)
-                throw new InvalidDataException(
-                    $"{path}: not a zip file. PyTorch before 1.6 saved in a legacy format this reader does not take; in Python, " +
-                    "torch.save(torch.load(old), new) writes it again in the current format.");
+            int read = stream.Read(signature, 0, 4);
+            if (read >= 2 && LegacyPyTorchFile.Looks(signature))
+            {
+                stream.Dispose();
+                return LegacyPyTorchFile.Read(path);
+            }
+            if (read < 4 || signature[0] != 0x50 || signature[1] != 0x4B)
+                throw new InvalidDataException($"{path}: neither PyTorch's zip format (PyTorch 1.6 and later) nor its legacy pickle format; not a file torch.save wrote.");
             stream.Position = 0;
             table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false, skipTensorRead: false);
         }

@@ -20,8 +20,9 @@ Files (each .pt written by torch.save, PyTorch's zip format):
   tdr_convgc.pt      model_type "LinearStackedBNCNN" with convgc (convolutional readout read out by GrabUnits at the
                      reference's own coordinates) and per-channel batch norm (bnorm_d 2); norm_stats as tensors
   bncnn_state_dict.pt  torch.save(model.state_dict()) alone (no metadata) of a BNCNN with square 16x16 input
-  legacy_format.pt, whole_module.pt, bare_tensor.pt  files the loader refuses: PyTorch's pre-1.6 format, a pickled
-                     nn.Module (torch.save(model)), a tensor instead of a dict
+  tdr_bncnn_legacy.pt  tdr_bncnn.pt's checkpoint in PyTorch's legacy (pre-1.6) format (_use_new_zipfile_serialization=False)
+  whole_module.pt, whole_module_legacy.pt, bare_tensor.pt  files the loader refuses: a pickled nn.Module
+                     (torch.save(model)) in either format, a tensor instead of a dict
   <name>_io.bin      little-endian float32: the input x (6, 8, H, W), PyTorch's eval-mode output (6, 3), its train-mode
                      output with the noise and dropout off (batch statistics; 6, 3), then the output batch norm's running mean and
                      running variance (3 each) after that one train-mode pass
@@ -272,8 +273,10 @@ def main():
     x = torch.randn(BATCH, *model.img_shape)
     write_io("tdr_bncnn", x, *reference_outputs(model, x))
     model.train()
-    torch.save(checkpoint(model, hyps, 7, {"mean": np.float32(0.25), "std": np.float32(1.75)}, 0.61, 0.58),
-               os.path.join(HERE, "tdr_bncnn.pt"))
+    saved = checkpoint(model, hyps, 7, {"mean": np.float32(0.25), "std": np.float32(1.75)}, 0.61, 0.58)
+    torch.save(saved, os.path.join(HERE, "tdr_bncnn.pt"))
+    # The same checkpoint in PyTorch's legacy (pre-1.6) format, as older torch-deep-retina checkpoints are.
+    torch.save(saved, os.path.join(HERE, "tdr_bncnn_legacy.pt"), _use_new_zipfile_serialization=False)
     expected["tdr_bncnn"] = {"model_type": "BNCNN", "kind": "BnCnn", "mean": 0.25, "std": 1.75, "epoch": 7,
                              "val_acc": 0.61, "test_pearson": 0.58, "history": 8, "height": 18, "width": 16,
                              "cells": 3, "dataset": "15-10-07"}
@@ -317,8 +320,8 @@ def main():
     torch.save(model.state_dict(), os.path.join(HERE, "bncnn_state_dict.pt"))
     expected["bncnn_state_dict"] = {"kind": "BnCnn", "history": 8, "height": 16, "width": 16, "cells": 3}
 
-    # 5. Files the loader must refuse with a clear message: the pre-1.6 (legacy) format, a whole pickled module, a tensor.
-    torch.save(model.state_dict(), os.path.join(HERE, "legacy_format.pt"), _use_new_zipfile_serialization=False)
+    # 5. Files the loader must refuse with a clear message: a whole pickled module (zip and legacy format), a tensor.
+    torch.save(nn.Sequential(nn.Linear(2, 1)), os.path.join(HERE, "whole_module_legacy.pt"), _use_new_zipfile_serialization=False)
     torch.save(nn.Sequential(nn.Linear(2, 1)), os.path.join(HERE, "whole_module.pt"))
     torch.save(torch.zeros(3), os.path.join(HERE, "bare_tensor.pt"))
 
