@@ -186,6 +186,39 @@ public class PyTorchCheckpointTests
         Assert.Contains("truncated", e.Message);
     }
 
+    /// <summary>Damage anywhere (flipped bytes, truncation) gives either a loaded model or an error naming the file: never
+    /// another exception, a crash or a hang. Bytes inside tensor data may load (as different weights); that is the zip's
+    /// and PyTorch's own behaviour too, as neither checksums the data.</summary>
+    [Theory]
+    [InlineData("tdr_bncnn.pt")]
+    [InlineData("tdr_bncnn_legacy.pt")]
+    public void ADamagedFile_IsNamed_OrLoads_NeverAnotherException(string name)
+    {
+        TestTorch.Cpu();
+        using var dir = new TempDirectory();
+        byte[] original = File.ReadAllBytes(Fixture(name));
+        var rng = new Random(5);
+        int refused = 0;
+        for (int trial = 0; trial < 60; trial++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            if (trial % 3 == 2) bytes = bytes[..rng.Next(1, bytes.Length)];
+            else for (int k = 0; k < 4; k++) bytes[rng.Next(bytes.Length)] ^= (byte)rng.Next(1, 256);
+            string path = dir.File($"damaged{trial}.pt");
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                PyTorchCheckpoint.Load(path).Dispose();
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.StartsWith(path, e.Message);
+                refused++;
+            }
+        }
+        Assert.True(refused >= 20, $"only {refused} of 60 damaged files were refused");
+    }
+
     // ---- errors: each names the file, the key and the shapes ----
 
     /// <summary>The bare state dict fixture with one change, written back in PyTorch's format (TorchSharp.PyBridge's writer).</summary>

@@ -41,7 +41,7 @@ internal static class PyTorchFile
             stream.Position = 0;
             table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false, skipTensorRead: false);
         }
-        catch (InvalidDataException) { throw; }
+        catch (InvalidDataException e) when (e.Message.StartsWith(path, StringComparison.Ordinal)) { throw; }
         catch (NotImplementedException e) when (e.Message.Contains("entire model", StringComparison.Ordinal))
         {
             throw new InvalidDataException($"{path}: holds a whole pickled nn.Module, which only Python can rebuild; save its state_dict() instead " +
@@ -49,12 +49,12 @@ internal static class PyTorchFile
         }
         catch (InvalidCastException e)
         {
-            throw new InvalidDataException($"{path}: its top level is not a dictionary (a state dict or a checkpoint dict); {e.Message}", e);
+            throw new InvalidDataException($"{path}: its top level is not a dictionary (a state dict or a checkpoint dict), or the file is damaged ({e.Message}).", e);
         }
-        catch (Exception e) when (e is PickleException or NotImplementedException or NotSupportedException or InvalidOperationException
-                                      or EndOfStreamException or KeyNotFoundException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"{path}: cannot be read as a PyTorch file ({e.Message}).", e);
+            // Whatever a damaged zip or pickle makes the readers throw, the user learns which file it was.
+            throw new InvalidDataException($"{path}: cannot be read as a PyTorch file; it may be damaged ({e.GetType().Name}: {e.Message}).", e);
         }
         return Convert(table);
     }
