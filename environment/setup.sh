@@ -41,12 +41,18 @@ echo "Torch backend: $backend"
 step "Restoring packages"
 dotnet restore Workbench.sln --nologo -v quiet
 
+step "Restoring the pinned .NET tools (.config/dotnet-tools.json: dotnet-repl, the .NET Interactive kernel the tests load notebooks in)"
+dotnet tool restore
+
 step "Building"
 dotnet build Workbench.sln --nologo --no-restore -v quiet -clp:ErrorsOnly
 
 step "Checking that torch loads and computes the right numbers (GLIBCXX compatibility is applied here if this system needs it; float32 convolutions are checked against float64)"
-# Debug is what `dotnet run` and the notebooks' #r lines use.
+# Debug is what `dotnet run` uses. The build also wrote notebooks/workbench.csx, the script notebooks load the
+# workbench with (#load "workbench.csx"): absolute paths into the output of the build that ran last.
 dotnet "src/Workbench.Cli/bin/Debug/net10.0/Workbench.Cli.dll" env
+[ -f notebooks/workbench.csx ] || fail "the build did not write notebooks/workbench.csx, the script notebooks load the workbench with (target WriteNotebookBootstrap in src/Workbench/Workbench.csproj)."
+echo "Notebooks load the workbench with #load \"workbench.csx\": $root/notebooks/workbench.csx -> $(sed -n 's|^#r "\(.*\)/Workbench.dll"$|\1|p' notebooks/workbench.csx)"
 
 # The tests check our results against independent implementations. The answers of most of them (h5py, numpy,
 # readelf, Jupyter's nbformat) are committed as fixtures, so the tests need no Python or binutils. Two run live because
