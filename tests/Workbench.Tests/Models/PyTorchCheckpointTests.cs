@@ -233,6 +233,36 @@ public class PyTorchCheckpointTests
     }
 
     [Fact]
+    public void AStateDictSavedFromDataParallel_LoadsToo()
+    {
+        TestTorch.Cpu();
+        using var dir = new TempDirectory();
+        string path = Altered(dir, s =>
+        {
+            foreach (var key in s.Keys.ToList()) { s["module." + key] = s[key]; s.Remove(key); }
+        });
+        var reference = ReadReference("bncnn_state_dict", 16, 16);
+
+        using var checkpoint = PyTorchCheckpoint.Load(path);
+
+        using (torch.no_grad())
+            AssertClose(reference.Eval, checkpoint.Model.call(reference.X), Rtol, Atol, "eval-mode output");
+    }
+
+    [Fact]
+    public void AConvolutionWithoutBias_GetsAZeroBias_AndSaysSo()
+    {
+        TestTorch.Cpu();
+        using var dir = new TempDirectory();
+        string path = Altered(dir, s => s.Remove("sequential.0.bias"));
+
+        using var checkpoint = PyTorchCheckpoint.Load(path);
+
+        Assert.Equal(0f, checkpoint.Model.state_dict()["conv1.bias"].abs().max().item<float>());
+        Assert.Contains(checkpoint.Notes, n => n.Contains("sequential.0.weight has no bias", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AMisshapedWeight_IsNamed_WithBothShapes_AndTheFile()
     {
         TestTorch.Cpu();
@@ -293,6 +323,7 @@ public class PyTorchCheckpointTests
     [InlineData("whole_module.pt", "whole pickled nn.Module")]
     [InlineData("whole_module_legacy.pt", "whole pickled nn.Module")]
     [InlineData("bare_tensor.pt", "not a dictionary")]
+    [InlineData("refused_activation.pt", "hyperparameter activ_fxn is 'Tanh'; the workbench's BN-CNN uses ReLU")]
     public void FilesItCannotTake_AreRefused_SayingWhy(string name, string why)
     {
         TestTorch.Cpu();

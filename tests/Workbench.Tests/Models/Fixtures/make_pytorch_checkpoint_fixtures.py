@@ -21,8 +21,8 @@ Files (each .pt written by torch.save, PyTorch's zip format):
                      reference's own coordinates) and per-channel batch norm (bnorm_d 2); norm_stats as tensors
   bncnn_state_dict.pt  torch.save(model.state_dict()) alone (no metadata) of a BNCNN with square 16x16 input
   tdr_bncnn_legacy.pt  tdr_bncnn.pt's checkpoint in PyTorch's legacy (pre-1.6) format (_use_new_zipfile_serialization=False)
-  whole_module.pt, whole_module_legacy.pt, bare_tensor.pt  files the loader refuses: a pickled nn.Module
-                     (torch.save(model)) in either format, a tensor instead of a dict
+  whole_module.pt, whole_module_legacy.pt, bare_tensor.pt, refused_activation.pt  files the loader refuses: a pickled
+                     nn.Module (torch.save(model)) in either format, a tensor instead of a dict, hyps with activ_fxn Tanh
   <name>_io.bin      little-endian float32: the input x (6, 8, H, W), PyTorch's eval-mode output (6, 3), its train-mode
                      output with the noise and dropout off (batch statistics; 6, 3), then the output batch norm's running mean and
                      running variance (3 each) after that one train-mode pass
@@ -322,8 +322,12 @@ def main():
 
     # 5. Files the loader must refuse with a clear message: a whole pickled module (zip and legacy format), a tensor.
     torch.save(nn.Sequential(nn.Linear(2, 1)), os.path.join(HERE, "whole_module_legacy.pt"), _use_new_zipfile_serialization=False)
+    torch.manual_seed(5)
     torch.save(nn.Sequential(nn.Linear(2, 1)), os.path.join(HERE, "whole_module.pt"))
     torch.save(torch.zeros(3), os.path.join(HERE, "bare_tensor.pt"))
+    # A checkpoint whose hyperparameters ask for what the workbench's BN-CNN does not do (the weights do not matter).
+    torch.save({"model_type": "BNCNN", "model_state_dict": {}, "hyps": hyps_for("BNCNN", activ_fxn="Tanh")},
+               os.path.join(HERE, "refused_activation.pt"))
 
     with open(os.path.join(HERE, "pytorch_checkpoints.json"), "w") as f:
         json.dump({"torch": torch.__version__, "fixtures": expected}, f, indent=1)
