@@ -114,6 +114,7 @@ public sealed class PyTorchCheckpoint : IDisposable
         {
             if (modelType is not null and not ("BNCNN" or "LinearStackedBNCNN"))
                 notes.Add($"model_type '{modelType}' is not BNCNN or LinearStackedBNCNN; its layers matched the BN-CNN's, so it was loaded as {model.Spec.Kind}.");
+            notes.AddRange(PrunedChannels(top.GetValueOrDefault("zero_dict"), state));
             if (device is not null) model.to(device);
             return new PyTorchCheckpoint(path, model, modelType, hyps, NormalisationOf(path, top), CellsOf(hyps, model.Spec.Cells),
                 Integer(top.GetValueOrDefault("epoch")), Real(top.GetValueOrDefault("val_acc")), Real(top.GetValueOrDefault("test_pearson")), notes);
@@ -137,6 +138,26 @@ public sealed class PyTorchCheckpoint : IDisposable
 
     /// <summary>Disposes the model.</summary>
     public void Dispose() => Model.Dispose();
+
+    /// <summary>
+    /// torch-deep-retina's <c>zero_dict</c> (layer → channels pruned by integrated gradients) is applied by zeroing those
+    /// channels' weights during training, so the file already holds the zeros; say which, and whether they are zero.
+    /// </summary>
+    private static IEnumerable<string> PrunedChannels(object? zeroDict, IReadOnlyDictionary<string, torch.Tensor> state)
+    {
+        if (zeroDict is not IReadOnlyDictionary<string, object?> layers) yield break;
+        foreach (var (layer, channels) in layers)
+        {
+            if (channels is not IList<object?> { Count: > 0 } list) continue;
+            // A stack's pruned channel is an output channel of its last convolution; a plain convolution's, of itself.
+            string? weightKey = state.Keys.Where(k => k.StartsWith(layer + ".", StringComparison.Ordinal) && k.EndsWith(".weight", StringComparison.Ordinal))
+                .OrderBy(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).LastOrDefault();
+            var indices = list.OfType<long>().ToList();
+            bool zero = weightKey is not null && indices.All(c => c < state[weightKey].shape[0] && state[weightKey][c].abs().max().item<float>() == 0);
+            yield return $"zero_dict: channels {string.Join(", ", indices)} of {layer} were pruned in training; " +
+                (zero ? "their weights are zero in the file." : "their weights in the file are NOT all zero (used as saved).");
+        }
+    }
 
     private static Dictionary<string, torch.Tensor> StripPrefix(Dictionary<string, torch.Tensor> state, string prefix) =>
         state.Count > 0 && state.Keys.All(k => k.StartsWith(prefix, StringComparison.Ordinal))

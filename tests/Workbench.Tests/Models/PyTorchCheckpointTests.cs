@@ -125,6 +125,18 @@ public class PyTorchCheckpointTests
         Assert.Equal(indices.Select(Workbench.Data.CellInfo.NameOf), checkpoint.Cells.Select(c => c.Name));
     }
 
+    [Theory]
+    [InlineData("tdr_bncnn", "zero_dict: channels 2 of sequential.6 were pruned in training; their weights are zero in the file.")]
+    [InlineData("tdr_bncnn_legacy", "zero_dict: channels 2 of sequential.6 were pruned in training; their weights are zero in the file.")]
+    [InlineData("tdr_stacked", "zero_dict: channels 1 of sequential.0 were pruned in training; their weights are zero in the file.")]
+    public void PrunedChannels_AreReported(string name, string note)
+    {
+        TestTorch.Cpu();
+        using var checkpoint = PyTorchCheckpoint.Load(Fixture(name + ".pt"));
+
+        Assert.Contains(note, checkpoint.Notes);
+    }
+
     [Fact]
     public void AConvolutionalReadout_ReadsWhereTorchDeepRetinasGrabUnitsReads_AndKeepsTheTrueCentres()
     {

@@ -213,6 +213,8 @@ internal static class LegacyPyTorchFile
             {
                 case "collections.OrderedDict" or "builtins.dict" or "__builtin__.dict": return new Dictionary<object, object?>();
                 case "builtins.list" or "__builtin__.list": return new List<object?>();
+                case "builtins.set" or "__builtin__.set" or "builtins.frozenset" or "__builtin__.frozenset": // zero_dict's channel sets
+                    return args.Length > 0 && args[0] is List<object?> items ? new List<object?>(items) : new List<object?>();
                 case "torch._utils._rebuild_tensor_v2" or "torch._utils._rebuild_tensor":
                     if (args.Length < 4 || args[0] is not Storage storage) throw new InvalidDataException($"{path}: a tensor without its storage; the file is damaged.");
                     return new PendingTensor(storage, System.Convert.ToInt64(args[1], CultureInfo.InvariantCulture), Longs(args[2]), Longs(args[3]));

@@ -12,10 +12,11 @@ are small (8-frame history, an 18x16 stimulus, kernels 7/5(/3), 4 and 3 channels
 Files (each .pt written by torch.save, PyTorch's zip format):
   tdr_bncnn.pt       a torch-deep-retina checkpoint dict: model_type "BNCNN", per-location batch norm (bnorm_d 1),
                      dense readout with bias; hyps, norm_stats as numpy float32 scalars, y_stats as numpy arrays,
-                     an Adam optim_state_dict, zero_dict, every hyperparameter copied to the top level (as
-                     training.py does); saved while the model was in train mode
+                     an Adam optim_state_dict, a zero_dict (channel 2 of sequential.6 pruned, as a Python set), every
+                     hyperparameter copied to the top level (as training.py does); saved while the model was in train mode
   tdr_stacked.pt     model_type "LinearStackedBNCNN": linear-stacked 3x3 convolutions with dropout between them
-                     (so the stack's indices have gaps), |gamma| batch norm (some scales negative), no readout bias;
+                     (so the stack's indices have gaps), |gamma| batch norm (some scales negative), no readout bias,
+                     channel 1 of the first stack pruned (zero_dict);
                      norm_stats as Python floats; saved in eval mode
   tdr_convgc.pt      model_type "LinearStackedBNCNN" with convgc (convolutional readout read out by GrabUnits at the
                      reference's own coordinates) and per-channel batch norm (bnorm_d 2); norm_stats as tensors
@@ -240,7 +241,18 @@ def build(hyps):
     return model
 
 
-def checkpoint(model, hyps, epoch, norm_stats, val_acc, test_pearson):
+def prune(model, layer, channel):
+    """What torch-deep-retina's pruning.zero_chans does: zero an output channel of a convolution (the last of a stack)."""
+    conv = model.sequential[layer]
+    conv = conv.convs[-1] if isinstance(conv, LinearStackedConv2d) else conv
+    with torch.no_grad():
+        conv.weight[channel] = 0
+        if conv.bias is not None:
+            conv.bias[channel] = 0
+    return {"sequential.%d" % layer: {channel}}
+
+
+def checkpoint(model, hyps, epoch, norm_stats, val_acc, test_pearson, zero_dict=None):
     """The dict torchdeepretina/training.py saves every epoch (keys of its newest version)."""
     training = model.training
     optimizer = torch.optim.Adam(model.parameters(), lr=hyps["lr"], weight_decay=hyps["l2"])
@@ -255,7 +267,7 @@ def checkpoint(model, hyps, epoch, norm_stats, val_acc, test_pearson):
     save = {"model_type": hyps["model_type"], "model_state_dict": model.state_dict(),
             "optim_state_dict": optimizer.state_dict(), "hyps": hyps, "loss": 1.2345, "epoch": epoch,
             "val_loss": 1.3, "val_acc": val_acc, "test_pearson": test_pearson, "norm_stats": norm_stats,
-            "zero_dict": {}, "y_stats": {"mean": np.array([0.5, 1.0, 2.0], dtype=np.float32),
+            "zero_dict": zero_dict or {}, "y_stats": {"mean": np.array([0.5, 1.0, 2.0], dtype=np.float32),
                                          "std": np.array([0.1, 0.2, 0.3], dtype=np.float32)}}
     for k, v in hyps.items():
         save.setdefault(k, v)
@@ -270,10 +282,11 @@ def main():
     hyps = hyps_for("BNCNN")
     model = build(hyps)
     randomise(model, negative_scales=False)
+    zero_dict = prune(model, 6, 2)
     x = torch.randn(BATCH, *model.img_shape)
     write_io("tdr_bncnn", x, *reference_outputs(model, x))
     model.train()
-    saved = checkpoint(model, hyps, 7, {"mean": np.float32(0.25), "std": np.float32(1.75)}, 0.61, 0.58)
+    saved = checkpoint(model, hyps, 7, {"mean": np.float32(0.25), "std": np.float32(1.75)}, 0.61, 0.58, zero_dict)
     torch.save(saved, os.path.join(HERE, "tdr_bncnn.pt"))
     # The same checkpoint in PyTorch's legacy (pre-1.6) format, as older torch-deep-retina checkpoints are.
     torch.save(saved, os.path.join(HERE, "tdr_bncnn_legacy.pt"), _use_new_zipfile_serialization=False)
@@ -286,10 +299,11 @@ def main():
     hyps = hyps_for("LinearStackedBNCNN", gc_bias=False, drop_p=0.05, cells=[0, 2, 4])
     model = build(hyps)
     randomise(model, negative_scales=True)
+    zero_dict = prune(model, 0, 1)
     x = torch.randn(BATCH, *model.img_shape)
     write_io("tdr_stacked", x, *reference_outputs(model, x))
     model.eval()
-    torch.save(checkpoint(model, hyps, 12, {"mean": 0.125, "std": 2.5}, 0.7, 0.66), os.path.join(HERE, "tdr_stacked.pt"))
+    torch.save(checkpoint(model, hyps, 12, {"mean": 0.125, "std": 2.5}, 0.7, 0.66, zero_dict), os.path.join(HERE, "tdr_stacked.pt"))
     expected["tdr_stacked"] = {"model_type": "LinearStackedBNCNN", "kind": "Stacked", "mean": 0.125, "std": 2.5,
                                "epoch": 12, "val_acc": 0.7, "test_pearson": 0.66, "history": 8, "height": 18,
                                "width": 16, "cells": 3, "cell_indices": [0, 2, 4], "dataset": "15-10-07"}
