@@ -66,7 +66,7 @@ internal static class LegacyPyTorchFile
         Dictionary<object, object?> d => d.ToDictionary(kv => kv.Key.ToString() ?? "", kv => Materialise(kv.Value, path), StringComparer.Ordinal),
         List<object?> l => l.Select(v => Materialise(v, path)).ToList(),
         object?[] tuple => tuple.Select(v => Materialise(v, path)).ToList(),
-        NumpyPickle.NumpyArray a => Materialise(NumpyPickle.ToList(a), path),
+        NumpyArray a => Materialise(NumpyPickle.ToList(a), path),
         BigInteger b => (long)b,
         _ => value,
     };
@@ -223,12 +223,12 @@ internal static class LegacyPyTorchFile
                 case "_codecs.encode":
                     return args.Length > 0 && args[0] is string s ? Encoding.Latin1.GetBytes(s) : throw new InvalidDataException($"{path}: _codecs.encode without text.");
                 case "numpy.dtype":
-                    return new NumpyPickle.NumpyDtype(args.Length > 0 && args[0] is string d ? d : throw new InvalidDataException($"{path}: numpy.dtype without a descriptor."));
+                    return new NumpyDtype(args.Length > 0 && args[0] is string d ? d : throw new InvalidDataException($"{path}: numpy.dtype without a descriptor."));
                 case "numpy.core.multiarray.scalar" or "numpy._core.multiarray.scalar":
-                    if (args.Length != 2 || args[0] is not NumpyPickle.NumpyDtype dtype) throw new InvalidDataException($"{path}: a numpy scalar with arguments this reader does not know.");
+                    if (args.Length != 2 || args[0] is not NumpyDtype dtype) throw new InvalidDataException($"{path}: a numpy scalar with arguments this reader does not know.");
                     return dtype.Read(args[1] as byte[] ?? (args[1] is string text ? Encoding.Latin1.GetBytes(text) : throw new InvalidDataException($"{path}: a numpy scalar of Python objects.")), 0);
                 case "numpy.core.multiarray._reconstruct" or "numpy._core.multiarray._reconstruct":
-                    return new NumpyPickle.NumpyArray();
+                    return new NumpyArray();
                 case "copyreg._reconstructor" when args.Length > 0 && args[0] is Global cls && cls.Module.StartsWith("torch.nn.", StringComparison.Ordinal):
                     throw new InvalidDataException($"{path}: holds a whole pickled nn.Module ({cls}), which only Python can rebuild; save its state_dict() instead.");
                 default:
@@ -241,8 +241,8 @@ internal static class LegacyPyTorchFile
             switch (target)
             {
                 case Dictionary<object, object?>: break; // an OrderedDict's attributes (a state dict's _metadata): not needed
-                case NumpyPickle.NumpyDtype dtype: dtype.__setstate__((state as object?[] ?? [])!); break;
-                case NumpyPickle.NumpyArray array:
+                case NumpyDtype dtype: dtype.__setstate__((state as object?[] ?? [])!); break;
+                case NumpyArray array:
                     array.__setstate__((state as object?[] ?? []).Select(s => s is string text ? Encoding.Latin1.GetBytes(text) : s).ToArray()!);
                     break;
                 default: throw new InvalidDataException($"{path}: the pickle sets the state of a {target?.GetType().Name ?? "None"}, which this reader does not rebuild.");

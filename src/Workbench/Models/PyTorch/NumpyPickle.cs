@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections;
 using Razorvine.Pickle;
 
@@ -32,93 +31,6 @@ internal static class NumpyPickle
                 Unpickler.registerConstructor(module, "_reconstruct", new ArrayConstructor());
             }
             registered = true;
-        }
-    }
-
-    /// <summary>A numpy dtype: its kind and size from the descriptor ('f4', 'i8', 'b1', ...), its byte order from the state.</summary>
-    public sealed class NumpyDtype
-    {
-        /// <summary>Creates it from numpy's descriptor string.</summary>
-        public NumpyDtype(string descriptor) => Descriptor = descriptor;
-
-        /// <summary>Kind and size, e.g. f4.</summary>
-        public string Descriptor { get; }
-
-        /// <summary>'&lt;' little-endian, '&gt;' big-endian, '|' not applicable.</summary>
-        public string ByteOrder { get; private set; } = "<";
-
-        /// <summary>Called by the pickle reader with numpy's dtype state (version, byte order, ...).</summary>
-        public void __setstate__(object[] state)
-        {
-            if (state.Length > 1 && state[1] is string order) ByteOrder = order;
-        }
-
-        /// <summary>Bytes per element.</summary>
-        public int Size => Descriptor.Length > 1 && int.TryParse(Descriptor.AsSpan(1), out int size) ? size : throw Unsupported();
-
-        /// <summary>Decodes element <paramref name="index"/> of <paramref name="bytes"/>: a double for floats, a long for integers, a bool.</summary>
-        public object Read(byte[] bytes, int index)
-        {
-            var span = bytes.AsSpan(index * Size, Size);
-            bool big = ByteOrder == ">";
-            return (Descriptor[0], Size) switch
-            {
-                ('f', 4) => (double)BitConverter.Int32BitsToSingle(big ? BinaryPrimitives.ReadInt32BigEndian(span) : BinaryPrimitives.ReadInt32LittleEndian(span)),
-                ('f', 8) => BitConverter.Int64BitsToDouble(big ? BinaryPrimitives.ReadInt64BigEndian(span) : BinaryPrimitives.ReadInt64LittleEndian(span)),
-                ('f', 2) => (double)BitConverter.UInt16BitsToHalf(big ? BinaryPrimitives.ReadUInt16BigEndian(span) : BinaryPrimitives.ReadUInt16LittleEndian(span)),
-                ('i', 1) => (long)(sbyte)span[0],
-                ('i', 2) => (long)(big ? BinaryPrimitives.ReadInt16BigEndian(span) : BinaryPrimitives.ReadInt16LittleEndian(span)),
-                ('i', 4) => (long)(big ? BinaryPrimitives.ReadInt32BigEndian(span) : BinaryPrimitives.ReadInt32LittleEndian(span)),
-                ('i', 8) => big ? BinaryPrimitives.ReadInt64BigEndian(span) : BinaryPrimitives.ReadInt64LittleEndian(span),
-                ('u', 1) => (long)span[0],
-                ('u', 2) => (long)(big ? BinaryPrimitives.ReadUInt16BigEndian(span) : BinaryPrimitives.ReadUInt16LittleEndian(span)),
-                ('u', 4) => (long)(big ? BinaryPrimitives.ReadUInt32BigEndian(span) : BinaryPrimitives.ReadUInt32LittleEndian(span)),
-                ('b', 1) => span[0] != 0,
-                _ => throw Unsupported(),
-            };
-        }
-
-        private NotSupportedException Unsupported() => new($"numpy dtype '{Descriptor}' is not supported (numbers and booleans are).");
-    }
-
-    /// <summary>A numpy array, as its shape and its elements in C order (doubles, longs or bools).</summary>
-    public sealed class NumpyArray
-    {
-        /// <summary>Shape.</summary>
-        public long[] Shape { get; private set; } = [];
-
-        /// <summary>Elements in C order.</summary>
-        public object[] Values { get; private set; } = [];
-
-        /// <summary>Called by the pickle reader with numpy's array state (version, shape, dtype, Fortran order, data).</summary>
-        public void __setstate__(object[] state)
-        {
-            if (state.Length < 5 || state[1] is not object[] shape || state[2] is not NumpyDtype dtype)
-                throw new NotSupportedException("A numpy array in the pickle has a state this reader does not know.");
-            Shape = shape.Select(Convert.ToInt64).ToArray();
-            long count = Shape.Aggregate(1L, (a, b) => a * b);
-            if (state[4] is not byte[] data)
-                throw new NotSupportedException("A numpy array of Python objects cannot be read (only numbers and booleans).");
-            if (data.LongLength != count * dtype.Size)
-                throw new InvalidDataException($"A numpy array of shape [{string.Join(", ", Shape)}] holds {data.Length} bytes, not {count * dtype.Size}.");
-            var values = new object[count];
-            for (int i = 0; i < count; i++) values[i] = dtype.Read(data, i);
-            if (state[3] is true && Shape.Length > 1) values = FortranToC(values, Shape);
-            Values = values;
-        }
-
-        private static object[] FortranToC(object[] values, long[] shape)
-        {
-            var result = new object[values.Length];
-            var index = new long[shape.Length];
-            for (int c = 0; c < values.Length; c++)
-            {
-                long f = 0, stride = 1;
-                for (int d = 0; d < shape.Length; d++) { f += index[d] * stride; stride *= shape[d]; }
-                result[c] = values[f];
-                for (int d = shape.Length - 1; d >= 0 && ++index[d] == shape[d]; d--) index[d] = 0;
-            }
-            return result;
         }
     }
 

@@ -66,7 +66,7 @@ internal static class PyTorchFile
         torch.Tensor t => t,
         string s => s,
         IDictionary d => d.Keys.Cast<object>().ToDictionary(k => k.ToString() ?? "", k => Convert(d[k]), StringComparer.Ordinal),
-        NumpyPickle.NumpyArray a => Convert(NumpyPickle.ToList(a)),
+        NumpyArray a => Convert(NumpyPickle.ToList(a)),
         byte[] b => b,
         IEnumerable e => e.Cast<object?>().Select(Convert).ToList(),
         int i => (long)i,
