@@ -16,8 +16,8 @@ namespace Workbench.Models;
 /// model loads as a <see cref="ModelKind.Stacked"/> <see cref="BnCnn"/>; call <see cref="BnCnn.Collapse"/> for the
 /// single-convolution model the analyses use. The model is returned in eval mode (batch norm uses the checkpoint's
 /// running statistics); <c>train()</c> switches to batch statistics, as in PyTorch.</para>
-/// <para>Reads PyTorch's zip format (PyTorch 1.6 and later) through TorchSharp.PyBridge and the legacy format before it,
-/// plus the numpy scalars and arrays torch-deep-retina stores beside the tensors. Not read: whole pickled modules
+/// <para>Reads PyTorch's zip format (PyTorch 1.6 and later) and the legacy format before it, with the numpy scalars and
+/// arrays torch-deep-retina stores beside the tensors (a reader of our own, <c>PyTorch/TorchSaveReader</c>). Not read: whole pickled modules
 /// (<c>torch.save(model)</c>), an error saying to save the state dict. Every error names the file, and for weights the
 /// key, the shape found and the shape expected.</para>
 /// </remarks>

@@ -39,4 +39,20 @@ internal sealed class NumpyArray
         }
         return result;
     }
+
+    /// <summary>The array as a list (nested for more than one dimension), as Python's <c>tolist()</c>; a 0-d array is its value.</summary>
+    public object ToList()
+    {
+        if (Shape.Length == 0) return Values[0];
+        int offset = 0;
+        return Build(0);
+
+        List<object?> Build(int dim)
+        {
+            var list = new List<object?>();
+            for (long i = 0; i < Shape[dim]; i++)
+                list.Add(dim == Shape.Length - 1 ? Values[offset++] : Build(dim + 1));
+            return list;
+        }
+    }
 }

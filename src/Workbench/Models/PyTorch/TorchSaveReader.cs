@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.Compression;
 using System.Numerics;
 using System.Text;
 using TorchSharp;
@@ -7,26 +8,55 @@ using TorchSharp;
 namespace Workbench.Models.PyTorch;
 
 /// <summary>
-/// Reads PyTorch's legacy serialisation (before PyTorch 1.6, and <c>_use_new_zipfile_serialization=False</c>), in which
-/// older torch-deep-retina checkpoints were saved: four pickles (magic number, protocol version, system info, the object
-/// with its tensors' storages as persistent ids), the pickled list of storage keys, then each storage's raw bytes.
+/// Reads what <c>torch.save</c> writes, in both of PyTorch's formats: the zip format (PyTorch 1.6 and later: an archive
+/// with <c>data.pkl</c> and one entry per tensor storage under <c>data/</c>) and the legacy format before it, in which older
+/// torch-deep-retina checkpoints were saved (four pickles: magic number, protocol version, system info, the object with
+/// its tensors' storages as persistent ids; then the pickled list of storage keys and each storage's raw bytes).
 /// </summary>
 /// <remarks>
-/// A small pickle machine of its own (protocols 2–4, the opcodes <c>torch.save</c> and numpy emit) rather than
-/// Razorvine's, because Razorvine's class registry is process-wide and TorchSharp.PyBridge has claimed the tensor
-/// constructors there for the zip format. It rebuilds only what a checkpoint holds: dicts (also OrderedDict), lists,
-/// tuples, strings, numbers, booleans, None, bytes, tensors and numpy scalars and arrays; any other class is an error
-/// naming it. Values come out as <see cref="PyTorchFile.Read"/>'s do.
+/// A small pickle machine of its own (protocols 2–4, the opcodes <c>torch.save</c> and numpy emit). TorchSharp.PyBridge
+/// reads the zip format too, but only state dicts (its OrderedDict keeps tensors only, numpy objects stop it), its pickle
+/// library's class registry is process-wide, and in a .NET Interactive host (dotnet-repl) its tensors came from a second
+/// copy of TorchSharp loaded beside the notebook's, so they were not <see cref="torch.Tensor"/> to the workbench. This
+/// reader creates every tensor with the workbench's own TorchSharp. It rebuilds only what a checkpoint holds: dicts (also
+/// OrderedDict), lists, tuples, sets, strings, numbers, booleans, None, bytes, tensors and numpy scalars and arrays; any
+/// other class is an error naming it. Dictionary keys become strings, tuples and sets lists, numpy arrays nested lists.
 /// </remarks>
-internal static class LegacyPyTorchFile
+internal static class TorchSaveReader
 {
     private static readonly BigInteger Magic = BigInteger.Parse("119547037146038801333356", CultureInfo.InvariantCulture);
 
     /// <summary>Whether the file starts like a legacy PyTorch file (a pickle's PROTO opcode).</summary>
     public static bool Looks(ReadOnlySpan<byte> start) => start.Length >= 2 && start[0] == 0x80 && start[1] is >= 2 and <= 5;
 
-    /// <summary>Reads the object in <paramref name="path"/>; tensors are created in the caller's dispose scope.</summary>
-    public static object? Read(string path)
+    /// <summary>Reads a zip-format file; tensors are created in the caller's dispose scope.</summary>
+    public static object? ReadZip(string path)
+    {
+        using var archive = ZipFile.OpenRead(path);
+        var pickle = archive.Entries.FirstOrDefault(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal))
+            ?? throw new InvalidDataException($"{path}: a zip file without data.pkl; not a file torch.save wrote.");
+        string prefix = pickle.FullName[..^"data.pkl".Length];
+        var storages = new Dictionary<string, Storage>(StringComparer.Ordinal);
+        object? root;
+        using (var reader = new BinaryReader(pickle.Open()))
+            root = new Machine(reader, path, storages).Load();
+        foreach (var storage in storages.Values)
+        {
+            var entry = archive.GetEntry($"{prefix}data/{storage.Key}")
+                ?? throw new InvalidDataException($"{path}: tensor storage {prefix}data/{storage.Key} is missing from the archive.");
+            long bytes = storage.Count * storage.ElementSize;
+            if (entry.Length != bytes)
+                throw new InvalidDataException($"{path}: tensor storage {entry.FullName} holds {entry.Length} bytes where {bytes} were announced.");
+            var data = new byte[bytes];
+            using var stream = entry.Open();
+            stream.ReadExactly(data);
+            storage.Bytes = data;
+        }
+        return Materialise(root, path);
+    }
+
+    /// <summary>Reads a legacy-format file; tensors are created in the caller's dispose scope.</summary>
+    public static object? ReadLegacy(string path)
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
@@ -66,8 +96,9 @@ internal static class LegacyPyTorchFile
         Dictionary<object, object?> d => d.ToDictionary(kv => kv.Key.ToString() ?? "", kv => Materialise(kv.Value, path), StringComparer.Ordinal),
         List<object?> l => l.Select(v => Materialise(v, path)).ToList(),
         object?[] tuple => tuple.Select(v => Materialise(v, path)).ToList(),
-        NumpyArray a => Materialise(NumpyPickle.ToList(a), path),
+        NumpyArray a => Materialise(a.ToList(), path),
         BigInteger b => (long)b,
+        int i => (long)i,
         _ => value,
     };
 
@@ -231,6 +262,8 @@ internal static class LegacyPyTorchFile
                     return new NumpyArray();
                 case "copyreg._reconstructor" when args.Length > 0 && args[0] is Global cls && cls.Module.StartsWith("torch.nn.", StringComparison.Ordinal):
                     throw new InvalidDataException($"{path}: holds a whole pickled nn.Module ({cls}), which only Python can rebuild; save its state_dict() instead.");
+                case var _ when g.Module.StartsWith("torch.nn.", StringComparison.Ordinal):
+                    throw new InvalidDataException($"{path}: holds a whole pickled nn.Module ({g}), which only Python can rebuild; save its state_dict() instead.");
                 default:
                     throw new InvalidDataException($"{path}: the pickle builds a {g}, which only Python can rebuild (a checkpoint holds dicts, lists, numbers, strings, tensors and numpy values).");
             }
