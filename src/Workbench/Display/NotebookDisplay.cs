@@ -27,15 +27,20 @@ public static class NotebookDisplay
     public static void RegisterFormatters()
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
+        DisplayUpdates.Track();
         Formatter.Register<GenericChart>((chart, writer) =>
         {
-            if (Interlocked.Exchange(ref _plotlyEmitted, 1) == 0) writer.Write(PlotlyJs.ScriptElement());
+            WritePlotlyJsOnce(writer);
             writer.Write(ChartHtml.Fragment(chart));
         }, HtmlFormatter.MimeType);
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Summary(chart)), PlainTextFormatter.MimeType);
         Formatter.Register<torch.Tensor>((t, writer) => writer.Write($"<pre>{Encode(TensorText(t))}</pre>"), HtmlFormatter.MimeType);
         Formatter.Register<torch.Tensor>((t, writer) => writer.Write(TensorText(t)), PlainTextFormatter.MimeType);
-        Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<TrainingProgressView>((v, writer) =>
+        {
+            if (v.History.Count > 0) WritePlotlyJsOnce(writer);   // its learning curves may be the session's first chart
+            writer.Write(v.ToHtml());
+        }, HtmlFormatter.MimeType);
         Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
         Formatter.Register<TableView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<TableView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
@@ -45,6 +50,12 @@ public static class NotebookDisplay
         Formatter.Register<Data.Inspection.FileInspection>((f, writer) => writer.Write(f.Describe()), PlainTextFormatter.MimeType);
         Formatter.Register<RuntimeReport>((r, writer) => writer.Write(Table(r.Rows())), HtmlFormatter.MimeType);
         Formatter.Register<RuntimeReport>((r, writer) => writer.Write(r.ToString()), PlainTextFormatter.MimeType);
+    }
+
+    // The first chart a kernel session formats carries plotly.js; later ones draw with it.
+    private static void WritePlotlyJsOnce(TextWriter writer)
+    {
+        if (Interlocked.Exchange(ref _plotlyEmitted, 1) == 0) writer.Write(PlotlyJs.ScriptElement());
     }
 
     /// <summary>
