@@ -23,16 +23,20 @@ public static class DisplayUpdates
     private static readonly ConditionalWeakTable<object, DisplayedValue> Announced = new();
     private static int _tracking;
 
-    /// <summary>Starts recording the values a .NET Interactive kernel displays (idempotent; a no-op outside a kernel).</summary>
+    /// <summary>
+    /// Starts recording the values a .NET Interactive kernel displays. True the first time it is called in a kernel;
+    /// false when called again or outside a kernel (where it does nothing).
+    /// </summary>
     /// <remarks>
     /// Only where Microsoft.DotNet.Interactive is loaded: a subscriber would otherwise stop Formatting from writing
     /// <c>value.Display()</c> to the console in plain programs.
     /// </remarks>
-    public static void Track()
+    public static bool Track()
     {
-        if (!AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.DotNet.Interactive")) return;
-        if (Interlocked.Exchange(ref _tracking, 1) == 1) return;
+        if (!AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.DotNet.Interactive")) return false;
+        if (Interlocked.Exchange(ref _tracking, 1) == 1) return false;
         Formatter.SubscribeToDisplayedValues(Record);
+        return true;
     }
 
     /// <summary>Records a displayed value as announced (what the kernel's subscription sees).</summary>

@@ -22,12 +22,20 @@ public static class NotebookDisplay
 
     /// <summary>
     /// Registers the workbench's formatters with <c>Microsoft.DotNet.Interactive.Formatting</c>. Call it once in a
-    /// kernel session (it is idempotent); the first chart formatted then also carries plotly.js, so charts work offline.
+    /// kernel session (it is idempotent). In the .NET Interactive kernel it also displays plotly.js once, in the calling
+    /// cell, and makes live views update the outputs they were shown in (<see cref="DisplayUpdates"/>); elsewhere the
+    /// first chart formatted carries plotly.js. Either way charts work offline.
     /// </summary>
     public static void RegisterFormatters()
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
-        DisplayUpdates.Track();
+        if (DisplayUpdates.Track())
+        {
+            // In the .NET Interactive kernel, plotly.js goes out at once as an output of its own (this cell's): a live
+            // view's learning curves can be the first chart, and an update replaces its output, script and all.
+            Interlocked.Exchange(ref _plotlyEmitted, 1);
+            PlotlyJs.ScriptElement().DisplayAs(HtmlFormatter.MimeType);
+        }
         Formatter.Register<GenericChart>((chart, writer) =>
         {
             WritePlotlyJsOnce(writer);
@@ -36,11 +44,7 @@ public static class NotebookDisplay
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Summary(chart)), PlainTextFormatter.MimeType);
         Formatter.Register<torch.Tensor>((t, writer) => writer.Write($"<pre>{Encode(TensorText(t))}</pre>"), HtmlFormatter.MimeType);
         Formatter.Register<torch.Tensor>((t, writer) => writer.Write(TensorText(t)), PlainTextFormatter.MimeType);
-        Formatter.Register<TrainingProgressView>((v, writer) =>
-        {
-            if (v.History.Count > 0) WritePlotlyJsOnce(writer);   // its learning curves may be the session's first chart
-            writer.Write(v.ToHtml());
-        }, HtmlFormatter.MimeType);
+        Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<TrainingProgressView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
         Formatter.Register<TableView>((v, writer) => writer.Write(v.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<TableView>((v, writer) => writer.Write(v.ToString()), PlainTextFormatter.MimeType);
