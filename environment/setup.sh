@@ -43,15 +43,18 @@ echo "Torch backend: $backend"
 step "Restoring packages"
 dotnet restore Workbench.sln --nologo -v quiet
 
-step "Restoring the pinned .NET Interactive kernel (dotnet-interactive, .config/dotnet-tools.json)"
+step "Restoring the pinned .NET tools (.config/dotnet-tools.json: the .NET Interactive kernel, dotnet-repl)"
 dotnet tool restore
 
 step "Building"
 dotnet build Workbench.sln --nologo --no-restore -v quiet -clp:ErrorsOnly
 
 step "Checking that torch loads and computes the right numbers (GLIBCXX compatibility is applied here if this system needs it; float32 convolutions are checked against float64)"
-# Debug is what `dotnet run` and the notebooks' #r lines use.
+# Debug is what `dotnet run` uses. The build also wrote notebooks/workbench.csx, the script notebooks load the
+# workbench with (#load "workbench.csx"): absolute paths into the output of the build that ran last.
 dotnet "src/Workbench.Cli/bin/Debug/net10.0/Workbench.Cli.dll" env
+[ -f notebooks/workbench.csx ] || fail "the build did not write notebooks/workbench.csx, the script notebooks load the workbench with (target WriteNotebookBootstrap in src/Workbench/Workbench.csproj)."
+echo "Notebooks load the workbench with #load \"workbench.csx\": $root/notebooks/workbench.csx -> $(sed -n 's|^#r "\(.*\)/Workbench.dll"$|\1|p' notebooks/workbench.csx)"
 
 # The notebooks' kernel: register the pinned dotnet-interactive as the Jupyter kernels .NET (C#), (F#), (PowerShell)
 # for Jupyter and VS Code's Jupyter extension. `dotnet interactive jupyter install` exits without writing anything

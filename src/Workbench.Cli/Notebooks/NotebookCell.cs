@@ -26,5 +26,5 @@ public sealed record NotebookCell(int Index, CellKind Kind, string Source, IRead
 
     /// <summary>The first non-blank line, for progress messages.</summary>
     public string FirstLine =>
-        Source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("#!", StringComparison.Ordinal) && !l.StartsWith("#r ", StringComparison.Ordinal)) ?? "";
+        Source.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("#!", StringComparison.Ordinal) && !l.StartsWith("#r ", StringComparison.Ordinal) && !l.StartsWith("#load ", StringComparison.Ordinal)) ?? "";
 }

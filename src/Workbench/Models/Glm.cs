@@ -11,6 +11,13 @@ namespace Workbench.Models;
 /// through a softplus. Evaluated open-loop: the history is the recorded spikes, not the model's own.
 /// Named layers: <c>stimulus_drive</c>, <c>history_drive</c> (each (B, N)).
 /// </summary>
+/// <remarks>
+/// Without recorded spikes (<see cref="nn.Module{T, TResult}.forward"/>, and every analysis that probes a model with a
+/// stimulus of its own) the GLM assumes each cell fired at its mean training count (<see cref="ModelSpec.MeanSpikeCounts"/>)
+/// in every history bin: the history drive is then a constant per cell, and the stimulus drive carries everything the
+/// stimulus changes. A window of 40 frames does not hold the stimulus that drove the earlier bins, so the model's own
+/// expected history cannot be computed exactly from it; the mean is the expectation of that history over the training data.
+/// </remarks>
 public sealed class Glm : RetinaModel
 {
     private readonly Parameter stimulus_filters;
@@ -26,6 +33,8 @@ public sealed class Glm : RetinaModel
         if (centres.Count != spec.Cells) throw new ArgumentException($"{centres.Count} cell positions for {spec.Cells} cells.");
         if (spec.SpikeHistory < 1 || spec.SpikeHistory > spec.History)
             throw new ArgumentException($"SpikeHistory must be 1..{spec.History} bins (the stimulus history), got {spec.SpikeHistory}.");
+        if (spec.MeanSpikeCounts is { } means && (means.Count != spec.Cells || means.Any(m => !double.IsFinite(m) || m < 0)))
+            throw new ArgumentException($"MeanSpikeCounts must hold {spec.Cells} finite, non-negative counts; got [{string.Join(", ", means)}].");
         _cutouts = new Cutouts(centres, spec.Cutout, spec.Height, spec.Width);
         double bound = 1 / Math.Sqrt(spec.History * spec.Cutout * spec.Cutout);
         stimulus_filters = Parameters.Of((torch.rand(spec.Cells, spec.History, spec.Cutout, spec.Cutout) * 2 - 1) * bound);
@@ -56,19 +65,34 @@ public sealed class Glm : RetinaModel
     public override IReadOnlyList<string> LayerNames => ["stimulus_drive", "history_drive"];
 
     /// <inheritdoc/>
-    protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe) =>
-        throw new InvalidOperationException("The GLM also needs the cells' spike history: call Predict(stimulus, spikeHistory).");
+    protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe)
+    {
+        CheckInput(input);
+        using var scope = torch.NewDisposeScope();
+        var drive = StimulusDrive(input);
+        observe?.Invoke("stimulus_drive", drive);
+        var mean = Spec.MeanSpikeCounts is { } m
+            ? torch.tensor(m.Select(v => (float)v).ToArray(), device: input.device)
+            : torch.zeros(Spec.Cells, device: input.device);
+        var history = (mean * history_filters.sum(1)).unsqueeze(0).expand(input.shape[0], -1);
+        observe?.Invoke("history_drive", history);
+        return nn.functional.softplus(drive + history + bias).MoveToOuterDisposeScope();
+    }
+
+    private Tensor StimulusDrive(Tensor stimulus) =>
+        (_cutouts.Extract(stimulus).flatten(2) * stimulus_filters.flatten(1).unsqueeze(0)).sum(2);
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor stimulus, Tensor? spikeHistory, Action<string, Tensor>? observe)
     {
+        if (spikeHistory is null) return Forward(stimulus, observe);
         CheckInput(stimulus);
-        if (spikeHistory is null || spikeHistory.dim() != 3 || spikeHistory.shape[0] != stimulus.shape[0]
+        if (spikeHistory.dim() != 3 || spikeHistory.shape[0] != stimulus.shape[0]
             || spikeHistory.shape[1] < Spec.SpikeHistory || spikeHistory.shape[2] != Spec.Cells)
             throw new ArgumentException(
-                $"Glm expects spike history (B, >= {Spec.SpikeHistory}, {Spec.Cells}) counts, got [{string.Join(", ", spikeHistory?.shape ?? [])}].");
+                $"Glm expects spike history (B, >= {Spec.SpikeHistory}, {Spec.Cells}) counts, got [{string.Join(", ", spikeHistory.shape)}].");
         using var scope = torch.NewDisposeScope();
-        var drive = (_cutouts.Extract(stimulus).flatten(2) * stimulus_filters.flatten(1).unsqueeze(0)).sum(2);
+        var drive = StimulusDrive(stimulus);
         observe?.Invoke("stimulus_drive", drive);
         var recent = spikeHistory.narrow(1, spikeHistory.shape[1] - Spec.SpikeHistory, Spec.SpikeHistory); // (B, S, N)
         var history = (recent * history_filters.t().unsqueeze(0)).sum(1);

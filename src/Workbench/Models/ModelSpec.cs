@@ -90,6 +90,12 @@ public sealed record ModelSpec
     /// <summary>Bins of the cell's own spike history the GLM sees.</summary>
     public int SpikeHistory { get; init; } = 40;
 
+    /// <summary>
+    /// Per cell, the mean spike count per bin of the training data (GLM): the history a GLM assumes when it is given no
+    /// recorded spikes (see <see cref="Glm"/>). <c>null</c> (older checkpoints) assumes silence.
+    /// </summary>
+    public IReadOnlyList<double>? MeanSpikeCounts { get; init; }
+
     /// <summary>The reference BN-CNN for <paramref name="cells"/> cells.</summary>
     public static ModelSpec BnCnnFor(int cells, int height = 50, int width = 50) => new() { Cells = cells, Height = height, Width = width };
 

@@ -49,6 +49,12 @@ public static class Fitting
         {
             (spec, estimated) = (spec with { CellPositions = Centres(train, options) }, !train.Cells.All(c => c.Row is not null && c.Column is not null));
         }
+        if (spec.Kind == ModelKind.Glm && spec.MeanSpikeCounts is null && train.Counts is { } counts)
+        {
+            // What the GLM assumes as its history when asked without recorded spikes (analyses, stimuli never recorded).
+            using var mean = counts.to(torch.float64).mean([0]);
+            spec = spec with { MeanSpikeCounts = mean.data<double>().ToArray() };
+        }
         if (context.DataForCheckpoints is null) context = context with { DataForCheckpoints = train };
 
         torch.manual_seed(options.Seed);
