@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Sets up the Retina Workbench on this machine. Safe to run again at any time (idempotent).
 #
-#   ./environment/setup.sh                   check the SDK, restore, build, make torch load, verify it computes, and
-#                                            install the two programs the tests run as independent oracles (h5dump,
-#                                            chromium; Debian/Ubuntu, apt-get, with sudo when not root; skipped when present)
+#   ./environment/setup.sh                   check the SDK, restore, build, make torch load, verify it computes, install
+#                                            and register the pinned .NET Interactive kernel (VS Code, Jupyter), and
+#                                            install what the tests run (h5dump, chromium, Debian's nbclient and
+#                                            jupyter-client; Debian/Ubuntu, apt-get, with sudo when not root; skipped
+#                                            when present)
 #   ./environment/setup.sh --no-test-tools   all of that except installing the test oracles
 #   (--test-tools, which older instructions name, is still accepted: the oracles are installed by default now.)
 #
@@ -41,7 +43,7 @@ echo "Torch backend: $backend"
 step "Restoring packages"
 dotnet restore Workbench.sln --nologo -v quiet
 
-step "Restoring the pinned .NET tools (.config/dotnet-tools.json: dotnet-repl, the .NET Interactive kernel the tests load notebooks in)"
+step "Restoring the pinned .NET tools (.config/dotnet-tools.json: the .NET Interactive kernel, dotnet-repl)"
 dotnet tool restore
 
 step "Building"
@@ -54,20 +56,47 @@ dotnet "src/Workbench.Cli/bin/Debug/net10.0/Workbench.Cli.dll" env
 [ -f notebooks/workbench.csx ] || fail "the build did not write notebooks/workbench.csx, the script notebooks load the workbench with (target WriteNotebookBootstrap in src/Workbench/Workbench.csproj)."
 echo "Notebooks load the workbench with #load \"workbench.csx\": $root/notebooks/workbench.csx -> $(sed -n 's|^#r "\(.*\)/Workbench.dll"$|\1|p' notebooks/workbench.csx)"
 
+# The notebooks' kernel: register the pinned dotnet-interactive as the Jupyter kernels .NET (C#), (F#), (PowerShell)
+# for Jupyter and VS Code's Jupyter extension. `dotnet interactive jupyter install` exits without writing anything
+# when the kernels folder does not exist yet, so create it, and check the kernelspec really is there afterwards.
+# The kernelspec starts `dotnet interactive`, which finds this repository's pinned tool when the kernel starts in a
+# folder of the clone (Jupyter starts it in the notebook's folder).
+register_kernel() {
+  step "Registering the .NET Interactive kernel with Jupyter"
+  local data="${XDG_DATA_HOME:-$HOME/.local/share}/jupyter"
+  local spec="$data/kernels/.net-csharp/kernel.json"
+  mkdir -p "$data/kernels"
+  local pinned out
+  pinned="$(grep -A1 '"microsoft.dotnet-interactive"' .config/dotnet-tools.json | grep -o '[0-9][0-9.]*[0-9]' | head -n 1)"
+  out="$(DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT=1 dotnet tool run dotnet-interactive jupyter install 2>&1)" || true
+  if [ -f "$spec" ] && (cd notebooks && dotnet interactive --version 2>/dev/null | grep -qF "$pinned+"); then
+    echo "kernel .NET (C#) registered: $spec (dotnet-interactive $(cd notebooks && dotnet interactive --version | cut -d+ -f1))"
+  else
+    warn "the .NET Interactive kernel is not registered: $spec is missing or does not start the pinned tool."
+    warn "'dotnet interactive jupyter install' said: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"
+    warn "Notebooks still run headless (workbench notebook run); the kernel tests will fail until this works."
+  fi
+}
+register_kernel
+
 # The tests check our results against independent implementations. The answers of most of them (h5py, numpy,
-# readelf, Jupyter's nbformat) are committed as fixtures, so the tests need no Python or binutils. Two run live because
-# their input is our own output: h5dump (the HDF Group's tool) reads the HDF5 files our writers make, and a headless
-# Chromium checks that the HTML reports draw their charts offline. Installing them here lets `dotnet test
-# Workbench.sln` pass on a fresh machine. Failing to install them is a warning, not an error: nothing else needs them.
+# readelf, Jupyter's nbformat) are committed as fixtures, so the tests need no Python packages of their own. Two run live
+# because their input is our own output: h5dump (the HDF Group's tool) reads the HDF5 files our writers make, and a
+# headless Chromium checks that the HTML reports draw their charts offline. The notebook tests also run every notebook
+# in the real .NET Interactive kernel through Debian's Jupyter client (python3-nbclient, python3-jupyter-client), as
+# Jupyter and VS Code do. Installing them here lets `dotnet test Workbench.sln` pass on a fresh machine. Failing to
+# install them is a warning, not an error: nothing else needs them.
 install_test_tools() {
-  step "Test oracles: h5dump (hdf5-tools) and a headless browser (chromium)"
+  step "Test tools: h5dump (hdf5-tools), a headless browser (chromium), a Jupyter client (python3-nbclient, python3-jupyter-client)"
   local browser_package=chromium
   if [ -r /etc/os-release ] && grep -qx 'ID=ubuntu' /etc/os-release; then browser_package=chromium-browser; fi
   local missing=()
   command -v h5dump >/dev/null 2>&1 || missing+=(hdf5-tools)
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=("$browser_package")
+  # The notebook tests drive the .NET Interactive kernel through Debian's Jupyter client (always /usr/bin/python3).
+  /usr/bin/python3 -c 'import nbclient, jupyter_client' >/dev/null 2>&1 || missing+=(python3-nbclient python3-jupyter-client)
   if [ "${#missing[@]}" -eq 0 ]; then
-    echo "already installed: $(command -v h5dump), $(command -v chromium || command -v chromium-browser)"
+    echo "already installed: $(command -v h5dump), $(command -v chromium || command -v chromium-browser), nbclient for /usr/bin/python3"
     return 0
   fi
   local why="" sudo_cmd=()
@@ -90,7 +119,7 @@ install_test_tools() {
     rm -f "$log"
   fi
   warn "could not install ${missing[*]}: $why."
-  warn "Everything else is set up. The tests that run h5dump or chromium will fail, saying so, until those packages are"
+  warn "Everything else is set up. The tests that run h5dump, chromium or nbclient will fail, saying so, until those packages are"
   warn "installed (install them yourself, or run ./environment/setup.sh again where apt-get works)."
 }
 if [ "$test_tools" = 1 ]; then install_test_tools; fi

@@ -20,12 +20,15 @@ public sealed class EvaluateCommand : ICommand
     /// <inheritdoc/>
     public string Help => """
         Usage: workbench evaluate RUN [--data FILE] [--json OUT] [--device D]
+               workbench evaluate CHECKPOINT.pt --data FILE [--json OUT] [--device D]
 
         Loads RUN/best.weights and its sidecar, reads the test split of FILE (default: the file it was trained on) with
         the training normalisation and the same cells, predicts every test window and prints per cell: Pearson r with the
         trial-averaged response, FEVe, the jackknife oracle, the reliability ceiling (the r a perfect model would reach,
         from split-half reliability) and r as a fraction of it; then the means. --json writes the same as JSON.
         A run whose result.json says it diverged is refused (exit 2), as is a model whose predictions are not finite (exit 1).
+        A .pt or .pth file is a model trained in PyTorch: a torch-deep-retina checkpoint (BNCNN or LinearStackedBNCNN, with
+        its cells and normalisation statistics) or a bare state dict of one (see README, "Models from PyTorch").
         """;
 
     /// <inheritdoc/>
@@ -35,10 +38,20 @@ public sealed class EvaluateCommand : ICommand
         if (a.Positionals.Count != 1) throw new UsageException($"workbench {Name}: expected one run directory, got {a.Positionals.Count}.");
         string run = a.Positionals[0];
         string weights = Directory.Exists(run) ? Path.Combine(run, "best.weights") : run;
+        bool pytorch = !Directory.Exists(run) && Path.GetExtension(run) is ".pt" or ".pth";
         // A diverged run is not a result, whichever of its files is named.
-        new Training.RunDirectory(Directory.Exists(run) ? run : Path.GetDirectoryName(Path.GetFullPath(run))!).RefuseIfDiverged("evaluated");
+        if (!pytorch) new Training.RunDirectory(Directory.Exists(run) ? run : Path.GetDirectoryName(Path.GetFullPath(run))!).RefuseIfDiverged("evaluated");
         var runtime = TorchRuntime.Initialize(new RuntimeOptions { Device = a.Option("device") });
-        var (model, info) = Checkpoint.Load(weights, runtime.Device);
+        RetinaModel model;
+        CheckpointInfo info;
+        if (pytorch)
+        {
+            // A model trained in PyTorch (torch-deep-retina checkpoint or state dict): its cells and normalisation come with it.
+            var checkpoint = PyTorchCheckpoint.Load(run, device: runtime.Device);
+            (model, info) = (checkpoint.Model, checkpoint.ToCheckpointInfo());
+        }
+        else
+            (model, info) = Checkpoint.Load(weights, runtime.Device);
         using var _ = model;
         string data = a.Option("data") ?? info.Data?.Source
             ?? throw new UsageException($"workbench {Name}: {weights} does not say which file it was trained on; pass --data FILE.");

@@ -22,14 +22,23 @@ public static class NotebookDisplay
 
     /// <summary>
     /// Registers the workbench's formatters with <c>Microsoft.DotNet.Interactive.Formatting</c>. Call it once in a
-    /// kernel session (it is idempotent); the first chart formatted then also carries plotly.js, so charts work offline.
+    /// kernel session (it is idempotent). In the .NET Interactive kernel it also displays plotly.js once, in the calling
+    /// cell, and makes live views update the outputs they were shown in (<see cref="DisplayUpdates"/>); elsewhere the
+    /// first chart formatted carries plotly.js. Either way charts work offline.
     /// </summary>
     public static void RegisterFormatters()
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
+        if (DisplayUpdates.Track())
+        {
+            // In the .NET Interactive kernel, plotly.js goes out at once as an output of its own (this cell's): a live
+            // view's learning curves can be the first chart, and an update replaces its output, script and all.
+            Interlocked.Exchange(ref _plotlyEmitted, 1);
+            PlotlyJs.ScriptElement().DisplayAs(HtmlFormatter.MimeType);
+        }
         Formatter.Register<GenericChart>((chart, writer) =>
         {
-            if (Interlocked.Exchange(ref _plotlyEmitted, 1) == 0) writer.Write(PlotlyJs.ScriptElement());
+            WritePlotlyJsOnce(writer);
             writer.Write(ChartHtml.Fragment(chart));
         }, HtmlFormatter.MimeType);
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Summary(chart)), PlainTextFormatter.MimeType);
@@ -45,6 +54,12 @@ public static class NotebookDisplay
         Formatter.Register<Data.Inspection.FileInspection>((f, writer) => writer.Write(f.Describe()), PlainTextFormatter.MimeType);
         Formatter.Register<RuntimeReport>((r, writer) => writer.Write(Table(r.Rows())), HtmlFormatter.MimeType);
         Formatter.Register<RuntimeReport>((r, writer) => writer.Write(r.ToString()), PlainTextFormatter.MimeType);
+    }
+
+    // The first chart a kernel session formats carries plotly.js; later ones draw with it.
+    private static void WritePlotlyJsOnce(TextWriter writer)
+    {
+        if (Interlocked.Exchange(ref _plotlyEmitted, 1) == 0) writer.Write(PlotlyJs.ScriptElement());
     }
 
     /// <summary>
