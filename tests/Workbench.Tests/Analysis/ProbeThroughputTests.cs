@@ -16,6 +16,13 @@ namespace Workbench.Tests.Analysis;
 /// </summary>
 public class ProbeThroughputTests(ITestOutputHelper output)
 {
+    /// <summary>Forward FLOPs per window of the reference BN-CNN (conv1 0.187, conv2 0.011).</summary>
+    private const double ForwardGflop = 0.20;
+
+    /// <summary>FLOPs per IRF: the forward, conv1's input gradient (as large as its forward) and its weight gradient (the
+    /// routed convolution computes it even with frozen parameters), plus conv2's.</summary>
+    private const double IrfGflop = 0.62;
+
     [Fact]
     public void BnCnnStaAndIrfThroughput_IsReported()
     {
@@ -40,8 +47,16 @@ public class ProbeThroughputTests(ITestOutputHelper output)
         var irfs = GradientReceptiveFields.Compute(model, windows, [new WindowRange(0, 32)], UnitAddress.OutputCell(0), batchSize: 32);
         double irfRate = 32 / clock.Elapsed.TotalSeconds;
 
-        output.WriteLine($"BN-CNN 50x50, {torch.get_num_threads()} threads: forward {forwardRate:F0} windows/s; " +
-                         $"STA of {units.Count} units (every channel's centre, bn1 and bn2) {staRate:F0} frames/s; IRFs {irfRate:F0}/s");
+        // The machine's fp32 ceiling right now (other processes share the cores): a 1024x1024 matmul, 2.1 GFLOP a call.
+        using var a = torch.randn(1024, 1024);
+        using (a.matmul(a)) { }
+        clock.Restart();
+        for (int i = 0; i < 4; i++) using (a.matmul(a)) { }
+        double ceiling = 4 * 2.0 * 1024 * 1024 * 1024 / clock.Elapsed.TotalSeconds / 1e9;
+
+        output.WriteLine($"BN-CNN 50x50, {torch.get_num_threads()} threads: forward {forwardRate:F0} windows/s ({forwardRate * ForwardGflop:F1} GFLOP/s); " +
+                         $"STA of {units.Count} units (every channel's centre, bn1 and bn2) {staRate:F0} frames/s; " +
+                         $"IRFs {irfRate:F0}/s ({irfRate * IrfGflop:F1} GFLOP/s); fp32 matmul ceiling {ceiling:F1} GFLOP/s");
         Assert.Equal(new long[] { 16, 40, 50, 50 }, stas.shape);
         Assert.True(torch.isfinite(stas).all().item<bool>());
         Assert.Equal(32, irfs.Correlations.Length);
