@@ -121,6 +121,9 @@ public static class Convolutions
             var route = (ConvolutionRoute)vars[3];
             ctx.save_for_backward([input, weight]);
             ctx.save_data("input_needs_grad", input.requires_grad);
+            // Receptive-field analyses ask only for the input's gradient, with frozen weights: skip the weight gradient
+            // then (as large as the forward pass for the first layer).
+            ctx.save_data("weight_needs_grad", weight.requires_grad);
             ctx.save_data("has_bias", bias is not null);
             ctx.save_data("route", route);
             return [Forward(input, weight, bias, route)];
@@ -133,10 +136,12 @@ public static class Convolutions
             var route = (ConvolutionRoute)ctx.get_data("route");
             // dL/dW[o,c,i,j] = Σ_b,p,q g[b,o,p,q]·x[b,c,p+i,q+j]: a convolution of x (channels as batch, batch as channels)
             // with g (out-channels as filters, batch as channels).
-            var gradWeight = Forward(input.transpose(0, 1), grad.transpose(0, 1), null, route).transpose(0, 1);
+            var gradWeight = (bool)ctx.get_data("weight_needs_grad")
+                ? Forward(input.transpose(0, 1), grad.transpose(0, 1), null, route).transpose(0, 1)
+                : null;
             var gradInput = (bool)ctx.get_data("input_needs_grad") ? ConvTranspose2d(grad, weight, route) : null;
             var gradBias = (bool)ctx.get_data("has_bias") ? grad.sum([0, 2, 3]) : null;
-            return [gradInput!, gradWeight, gradBias!, null!];
+            return [gradInput!, gradWeight!, gradBias!, null!];
         }
     }
 }
