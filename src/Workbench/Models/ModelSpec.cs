@@ -19,6 +19,8 @@ public enum ModelKind
     RevCorLn,
     /// <summary>Any other module with the same contract (a TorchScript export from PyTorch, a user's own module), wrapped.</summary>
     External,
+    /// <summary>The synthetic retina itself, as a window model (<see cref="GroundTruthModel"/>): built from its parameters, never trained.</summary>
+    GroundTruth,
 }
 
 /// <summary>How the convolutional models map their last feature maps to cells.</summary>

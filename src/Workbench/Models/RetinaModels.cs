@@ -11,6 +11,7 @@ public static class RetinaModels
         ModelKind.Glm => new Glm(spec),
         ModelKind.RevCorLn => new RevCorLn(spec),
         ModelKind.External => throw new ArgumentException("External models are not rebuilt from a spec: load them with ExternalModel.LoadTorchScript or wrap the module with new ExternalModel(module, spec)."),
+        ModelKind.GroundTruth => throw new ArgumentException("The ground-truth model is built from the synthetic retina's parameters, not a spec: use new GroundTruthModel(config) or GroundTruthModel.Load(\"ground-truth.json\")."),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown model kind."),
     };
 }

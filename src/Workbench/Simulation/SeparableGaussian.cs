@@ -12,8 +12,8 @@ internal sealed class SeparableGaussian : IDisposable
     private readonly Tensor _rows;    // (H, H)
     private readonly Tensor _columns; // (W, W), transposed for right multiplication
 
-    /// <summary>A blur of standard deviation <paramref name="sigma"/> checkers for frames of <paramref name="height"/> × <paramref name="width"/>.</summary>
-    public SeparableGaussian(double sigma, int height, int width)
+    /// <summary>A blur of standard deviation <paramref name="sigma"/> checkers for frames of <paramref name="height"/> × <paramref name="width"/>, in <paramref name="dtype"/>.</summary>
+    public SeparableGaussian(double sigma, int height, int width, torch.ScalarType dtype = torch.ScalarType.Float32)
     {
         int radius = Filters.RadiusFor(sigma);
         var taps = Enumerable.Range(-radius, 2 * radius + 1).Select(d => Math.Exp(-d * d / (2 * sigma * sigma))).ToArray();
@@ -26,8 +26,8 @@ internal sealed class SeparableGaussian : IDisposable
                     if (i + d >= 0 && i + d < n) m[i * n + i + d] = (float)(taps[d + radius] / sum);
             return torch.tensor(m).view(n, n);
         }
-        _rows = Band(height).DetachFromDisposeScope();
-        _columns = Band(width).t().contiguous().DetachFromDisposeScope();
+        _rows = Band(height).to(dtype).DetachFromDisposeScope();
+        _columns = Band(width).t().contiguous().to(dtype).DetachFromDisposeScope();
     }
 
     /// <summary>Blurs the last two axes of <paramref name="frames"/> (…, H, W).</summary>
