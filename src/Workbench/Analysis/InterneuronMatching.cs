@@ -111,8 +111,11 @@ public static class InterneuronMatching
                 return new DataEfficiencyPoint(c.Split.Seconds, c.Split.Train, windows - c.Split.Train - history,
                     new UnitCorrelation(Address(layout, chosen), c.Train[i, chosen]), c.HeldOut[i, chosen], c.HeldOut[i, heldBest]);
             }).ToList();
-            matches.Add(new InterneuronMatch(recording.Cells[i], maps, ranked[0], ranked,
-                new UnitCorrelation(Address(layout, controlBest), all[cells + i, controlBest]), controlMax, efficiency));
+            var cell = recording.Cells[i];
+            var (row, column) = StimulusCentre(model, ranked[0].Unit);
+            double? distance = cell.Row is double r && cell.Column is double c ? Math.Sqrt((row - r) * (row - r) + (column - c) * (column - c)) : null;
+            matches.Add(new InterneuronMatch(cell, maps, ranked[0], ranked,
+                new UnitCorrelation(Address(layout, controlBest), all[cells + i, controlBest]), controlMax, row, column, distance, efficiency));
         }
         return new InterneuronMatches(recording.Key, layers.ToList(), windows, shift, normalisation, matches);
     }
@@ -132,6 +135,26 @@ public static class InterneuronMatching
             var mean = Enumerable.Range(0, ranks).Select(k => curves.Average(c => c[k])).ToList();
             return new TypeRanking(g.Key, curves.Count, mean);
         }).OrderBy(t => t.Type, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The stimulus position (row, column in checkers) a unit looks at: the centre of the bounding box of the pixels its
+    /// response depends on, found from its input gradients over <paramref name="samples"/> Gaussian white-noise windows
+    /// (for a BN-CNN's layer-1 unit (c, i, j) with k×k kernels, (i + (k − 1)/2, j + (k − 1)/2)). Works for any model;
+    /// a unit whose gradient is zero everywhere gives (NaN, NaN).
+    /// </summary>
+    public static (double Row, double Column) StimulusCentre(RetinaModel model, UnitAddress unit, int samples = 8)
+    {
+        using var scope = torch.NewDisposeScope();
+        var spec = model.Spec;
+        var inputs = torch.randn([samples, spec.History, spec.Height, spec.Width], generator: new Generator(1));
+        var gradients = GradientReceptiveFields.Gradients(model, inputs, unit);
+        var support = gradients.abs().sum([0, 1]).cpu() > 0; // (H, W)
+        if (!support.any().item<bool>()) return (double.NaN, double.NaN);
+        var rows = support.any(1).nonzero().flatten();
+        var columns = support.any(0).nonzero().flatten();
+        double Middle(Tensor t) => (t.min().item<long>() + t.max().item<long>()) / 2.0;
+        return (Middle(rows), Middle(columns));
     }
 
     private readonly record struct Split(double Seconds, long Train);

@@ -62,7 +62,7 @@ public class InterneuronMatchingTests(ITestOutputHelper output)
             s[k + History] = sum; // window k is paired with sample k + History
         }
         potential.add_(torch.tensor(s));
-        using var recording = new InterneuronStimulus("whitenoise", stimulus.alias(), potential.unsqueeze(1).to(float32), [new InterneuronCell(0, "bipolar planted")]);
+        using var recording = new InterneuronStimulus("whitenoise", stimulus.alias(), potential.unsqueeze(1).to(float32), [new InterneuronCell(0, "bipolar planted", row + 1, column + 3)]);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = InterneuronMatching.Match(model, recording, new InterneuronMatchOptions { Normalisation = new StimulusNormalisation(0, 1), TrainingSeconds = [5, 20] });
@@ -78,6 +78,8 @@ public class InterneuronMatchingTests(ITestOutputHelper output)
         Assert.InRange(match.Best.R, expected - PlantedSigmas * standardError, expected + PlantedSigmas * standardError);
         Assert.Equal(match.Best.R, match.Maps[0][channel, row, column]);
         Assert.Equal(4 + 3, match.Ranked.Count);
+        Assert.Equal((row + 2.0, column + 2.0), (match.BestRow, match.BestColumn)); // 5x5 kernel: centred two checkers in
+        Assert.Equal(Math.Sqrt(2), match.Distance!.Value, 12);
         Assert.True(match.ControlMaxAbsR < ControlBoundSigmas / Math.Sqrt(windows), $"control max |r| {match.ControlMaxAbsR}");
 
         Assert.Equal(2, match.DataEfficiency.Count);
@@ -155,6 +157,21 @@ public class InterneuronMatchingTests(ITestOutputHelper output)
         double firstRank = result.Cells.Take(2).Average(c => c.Ranked.Where(u => u.Unit.Layer == "bn1").First().R);
         Assert.Equal(firstRank, bipolar.MeanR[0], 12);
         Assert.True(bipolar.MeanR.Zip(bipolar.MeanR.Skip(1)).All(p => p.First >= p.Second), "ranked correlations descend");
+    }
+
+    /// <summary>
+    /// Oracle: the geometry of valid convolutions. In the small BN-CNN (5×5 then 3×3 kernels) unit (c, i, j) of layer 1
+    /// looks at stimulus rows i … i + 4, centred on i + 2; of layer 2 at i … i + 6, centred on i + 3. A planted interneuron
+    /// at a stated position is reported at its distance from the best unit's centre.
+    /// </summary>
+    [Fact]
+    public void StimulusCentres_FollowTheConvolutionGeometry()
+    {
+        TestTorch.Cpu(seed: 125);
+        using var model = ProbeFixtures.SmallBnCnn();
+        Assert.Equal((5.0, 7.0), InterneuronMatching.StimulusCentre(model, new UnitAddress("bn1", 1, 3, 5)));
+        Assert.Equal((2.0, 9.0), InterneuronMatching.StimulusCentre(model, new UnitAddress("relu1", 3, 0, 7)));
+        Assert.Equal((5.0, 3.0), InterneuronMatching.StimulusCentre(model, new UnitAddress("bn2", 2, 2, 0)));
     }
 
     /// <summary>Errors name what is wrong: a model without the default layers, a stimulus of the wrong size, a choosing stretch longer than the recording.</summary>
