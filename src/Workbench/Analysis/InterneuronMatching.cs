@@ -147,7 +147,8 @@ public static class InterneuronMatching
     {
         using var scope = torch.NewDisposeScope();
         var spec = model.Spec;
-        var inputs = torch.randn([samples, spec.History, spec.Height, spec.Width], generator: new Generator(1));
+        using var generator = new Generator(1); // a fixed draw: the centre does not depend on the global seed
+        var inputs = torch.randn([samples, spec.History, spec.Height, spec.Width], generator: generator);
         var gradients = GradientReceptiveFields.Gradients(model, inputs, unit);
         var support = gradients.abs().sum([0, 1]).cpu() > 0; // (H, W)
         if (!support.any().item<bool>()) return (double.NaN, double.NaN);
