@@ -106,4 +106,21 @@ public class ChartsTests
         Assert.Equal("[\"a\",\"b\"]", data[0]!["x"]!.ToJsonString());
         Assert.Throws<ArgumentException>(() => FilterCharts.StaVersusTruth(comparison, ["a"]));
     }
+
+    [Fact]
+    public void LnNonlinearities_PlotTheBinsTheirErrorsAndTheParametricCurve()
+    {
+        using var filter = torch.zeros(2, 3, 3);
+        var fit = new LnFit("cell01", filter, 1, [-1.0, 0.0, 1.0], [0.5, 1.0, 3.0], [0.1, 0.1, 0.2], 0.8, 0.7, 100, 20,
+            new SoftplusNonlinearity(1, 1, 0, 0, 1));
+
+        var data = Figure(LnCharts.Nonlinearities([fit]))["data"]!.AsArray();
+
+        Assert.Equal(4, data.Count);
+        Assert.Equal("[0.5,1.0,3.0]", data[0]!["y"]!.ToJsonString());
+        Assert.Equal("[0.6,1.1,3.2]", data[1]!["y"]!.ToJsonString());
+        Assert.Contains("held-out r 0.70", data[0]!["name"]!.ToString());
+        Assert.Equal(101, data[3]!["x"]!.AsArray().Count);
+        Assert.Equal(Math.Log(2), data[3]!["y"]!.AsArray()[50]!.GetValue<double>(), 1e-12); // softplus(0)
+    }
 }
