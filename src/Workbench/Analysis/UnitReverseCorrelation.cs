@@ -1,6 +1,7 @@
 using TorchSharp;
 using Workbench.Data;
 using Workbench.Models;
+using Workbench.Statistics;
 using static TorchSharp.torch;
 
 namespace Workbench.Analysis;

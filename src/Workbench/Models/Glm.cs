@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Workbench.Data;
 using Workbench.Models.Layers;
 using static TorchSharp.torch;
 

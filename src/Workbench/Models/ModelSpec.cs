@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Workbench.Data;
 using Workbench.Models.Layers;
 
 namespace Workbench.Models;
@@ -32,9 +33,6 @@ public enum ReadoutKind
     /// <summary>A convolution with one output channel per cell, read at the cell's receptive-field centre.</summary>
     Convolutional,
 }
-
-/// <summary>A cell's receptive-field centre in stimulus checkers (row, column).</summary>
-public readonly record struct CellPosition(double Row, double Column);
 
 /// <summary>
 /// Everything needed to rebuild a model: saved as JSON next to its weights, and checked against them on load.

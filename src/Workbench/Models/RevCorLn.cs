@@ -1,7 +1,7 @@
 using TorchSharp;
-using Workbench.Analysis;
 using Workbench.Data;
 using Workbench.Models.Layers;
+using Workbench.Statistics;
 using static TorchSharp.torch;
 
 namespace Workbench.Models;
@@ -9,7 +9,8 @@ namespace Workbench.Models;
 /// <summary>
 /// LN model built by reverse correlation, not gradient descent (torch-deep-retina's <c>RevCorLN</c>): each cell's filter
 /// is its spike-triggered average over a cutout around its receptive field, normalised to unit length; its nonlinearity
-/// is the mean response in quantile bins of the filtered stimulus, interpolated linearly (flat beyond the outer bins).
+/// is the mean response in quantile bins of the filtered stimulus, interpolated linearly (flat beyond the outer bins;
+/// <see cref="BinnedNonlinearity"/>).
 /// Named layers: <c>linear</c> (the generator signal).
 /// </summary>
 public sealed class RevCorLn : RetinaModel
@@ -70,13 +71,7 @@ public sealed class RevCorLn : RetinaModel
         }
         var g = torch.cat(generator, 0).t(); // (N, K)
         var r = torch.cat(responses, 0).t();
-        var order = g.argsort(1);
-        var gs = g.gather(1, order);
-        var rs = r.gather(1, order);
-        long k = gs.shape[1], per = k / bins;
-        if (per < 1) throw new ArgumentException($"{k} windows are too few for {bins} bins.");
-        var binInputs = gs.narrow(1, 0, per * bins).view(gs.shape[0], bins, per).mean([2]);
-        var binOutputs = rs.narrow(1, 0, per * bins).view(rs.shape[0], bins, per).mean([2]);
+        var (binInputs, binOutputs, _) = BinnedNonlinearity.EqualCount(g, r, bins);
         return new RevCorLn(Check(spec with { Kind = ModelKind.RevCorLn, NonlinearityBins = bins }), filters, binInputs, binOutputs);
     }
 
@@ -97,17 +92,5 @@ public sealed class RevCorLn : RetinaModel
         return Interpolate(g).MoveToOuterDisposeScope();
     }
 
-    private Tensor Interpolate(Tensor g)
-    {
-        long bins = bin_inputs.shape[1];
-        var x = g.t().contiguous(); // (N, B)
-        var upper = torch.searchsorted(bin_inputs.contiguous(), x).clamp(1, bins - 1);
-        var lower = upper - 1;
-        var x0 = bin_inputs.gather(1, lower);
-        var x1 = bin_inputs.gather(1, upper);
-        var y0 = bin_outputs.gather(1, lower);
-        var y1 = bin_outputs.gather(1, upper);
-        var weight = ((x - x0) / (x1 - x0 + 1e-12)).clamp(0, 1);
-        return (y0 + weight * (y1 - y0)).t();
-    }
+    private Tensor Interpolate(Tensor g) => BinnedNonlinearity.Interpolate(bin_inputs, bin_outputs, g.t()).t();
 }

@@ -1,6 +1,7 @@
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using TorchSharp;
+using Workbench.Analysis;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace Workbench.Plots;
@@ -29,5 +30,25 @@ public static class FilterCharts
         return CSharpChart.Grid([map, time], 1, 2,
                 SubPlotTitles: new[] { $"space, {(t - 1 - lag) * framePeriod * 1000:F0} ms before the response", "strongest pixel (ms before the response)" })
             .Titled(title).WithSize(900, 380);
+    }
+
+    /// <summary>
+    /// Reverse correlation against the ground truth (<see cref="GroundTruthStas.Compare"/>): per cell the correlation of
+    /// STA and true receptive field (left) and the distance between the found and the stated centre (right).
+    /// </summary>
+    /// <param name="comparison">The comparison to show.</param>
+    /// <param name="names">Cell names, one per compared cell (e.g. a recording's); null: cell indices.</param>
+    public static GenericChart StaVersusTruth(StaTruthComparison comparison, IReadOnlyList<string>? names = null)
+    {
+        if (names is not null && names.Count != comparison.Cells.Count)
+            throw new ArgumentException($"{names.Count} names for {comparison.Cells.Count} cells.", nameof(names));
+        var labels = comparison.Cells.Select((c, i) => names?[i] ?? $"cell {c.Cell}").ToArray();
+        var r = CSharpChart.Column<double, string, string>(comparison.Cells.Select(c => c.Correlation).ToArray(), labels,
+            Name: $"STA vs true field r (worst {comparison.WorstCorrelation:F2})");
+        var offset = CSharpChart.Column<double, string, string>(comparison.Cells.Select(c => c.Offset).ToArray(), labels,
+            Name: $"centre offset, checkers (worst {comparison.WorstOffset:F2})");
+        return CSharpChart.Grid([r, offset], 1, 2,
+                SubPlotTitles: new[] { $"correlation over {comparison.CutoutSize}x{comparison.CutoutSize} checkers, {comparison.ComparedTaps} taps", "STA centre to true centre (checkers)" })
+            .Titled("Reverse correlation against the simulator's ground truth").WithSize(1000, 380);
     }
 }

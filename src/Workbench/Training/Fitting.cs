@@ -1,5 +1,5 @@
 using TorchSharp;
-using Workbench.Analysis;
+using Workbench.Statistics;
 using Workbench.Data;
 using Workbench.Models;
 

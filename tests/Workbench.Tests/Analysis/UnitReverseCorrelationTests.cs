@@ -2,6 +2,7 @@ using TorchSharp;
 using Workbench.Analysis;
 using Workbench.Data;
 using Workbench.Models;
+using Workbench.Statistics;
 using Workbench.Tests.Support;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

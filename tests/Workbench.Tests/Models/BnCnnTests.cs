@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Data;
 using Workbench.Models;
 using Workbench.Models.Layers;
 using Workbench.Tests.Support;

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Data;
 using Workbench.Models;
 using Workbench.Tests.Support;
 using static TorchSharp.torch;

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.PyBridge;
+using Workbench.Data;
 using Workbench.Models;
 using Workbench.Tests.Support;
 using Workbench.TestSupport;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Plotly.NET;
 using TorchSharp;
+using Workbench.Analysis;
 using Workbench.Display;
 using Workbench.Metrics;
 using Workbench.Plots;
@@ -86,5 +87,40 @@ public class ChartsTests
         Assert.StartsWith("epoch 1/2: validation r 0.3000 (best)", shown[1]);
         Assert.Equal("Completed: ran all 2 epochs", shown[2]);
         Assert.Contains(ChartHtml.Marker, view.ToHtml());
+    }
+
+    [Fact]
+    public void StaVersusTruth_PlotsEveryCellsCorrelationAndOffset()
+    {
+        var comparison = new StaTruthComparison(
+        [
+            new StaTruthCell(0, Workbench.Simulation.Polarity.On, 4, 4, 4.5, 4, 0.5, 0.9),
+            new StaTruthCell(1, Workbench.Simulation.Polarity.Off, 9, 3, 9, 3, 0.0, 0.75),
+        ], 39, 11);
+
+        var data = Figure(FilterCharts.StaVersusTruth(comparison, ["a", "b"]))["data"]!.AsArray();
+
+        Assert.Equal(2, data.Count);
+        Assert.Equal("[0.9,0.75]", data[0]!["y"]!.ToJsonString());
+        Assert.Equal("[0.5,0.0]", data[1]!["y"]!.ToJsonString());
+        Assert.Equal("[\"a\",\"b\"]", data[0]!["x"]!.ToJsonString());
+        Assert.Throws<ArgumentException>(() => FilterCharts.StaVersusTruth(comparison, ["a"]));
+    }
+
+    [Fact]
+    public void LnNonlinearities_PlotTheBinsTheirErrorsAndTheParametricCurve()
+    {
+        using var filter = torch.zeros(2, 3, 3);
+        var fit = new LnFit("cell01", filter, 1, [-1.0, 0.0, 1.0], [0.5, 1.0, 3.0], [0.1, 0.1, 0.2], 0.8, 0.7, 100, 20,
+            new SoftplusNonlinearity(1, 1, 0, 0, 1));
+
+        var data = Figure(LnCharts.Nonlinearities([fit]))["data"]!.AsArray();
+
+        Assert.Equal(4, data.Count);
+        Assert.Equal("[0.5,1.0,3.0]", data[0]!["y"]!.ToJsonString());
+        Assert.Equal("[0.6,1.1,3.2]", data[1]!["y"]!.ToJsonString());
+        Assert.Contains("held-out r 0.70", data[0]!["name"]!.ToString());
+        Assert.Equal(101, data[3]!["x"]!.AsArray().Count);
+        Assert.Equal(Math.Log(2), data[3]!["y"]!.AsArray()[50]!.GetValue<double>(), 1e-12); // softplus(0)
     }
 }

@@ -1,3 +1,4 @@
+using Workbench.Data;
 using Workbench.Models;
 using Workbench.TestSupport;
 using Workbench.Tests.Support;

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Data;
 using static TorchSharp.torch;
 
 namespace Workbench.Models.Layers;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TorchSharp;
+using Workbench.Data;
 using Workbench.Models.Layers;
 using static TorchSharp.torch;
 

@@ -1,9 +1,10 @@
 using TorchSharp;
-using Workbench.Analysis;
 using Workbench.Data;
+using Workbench.Statistics;
 using Workbench.Tests.Support;
+using Workbench.Tests.Training;
 
-namespace Workbench.Tests.Analysis;
+namespace Workbench.Tests.Statistics;
 
 public class ReverseCorrelationTests
 {
@@ -37,6 +38,26 @@ public class ReverseCorrelationTests
             var expected = (centred.view(-1, 1, 1, 1) * x).mean([0]);
             double error = (stas[c].to(torch.float64) - expected).abs().max().item<double>();
             Assert.True(error < Tolerance * expected.abs().max().item<double>(), $"cell {c}: max difference {error}");
+        }
+    }
+
+    private static readonly (double Row, double Column)[] Centres = [(5.0, 6.0), (11.0, 4.0), (8.0, 12.0)];
+
+    [Fact]
+    public void Centres_FromTheStas_AreThePlantedOnes()
+    {
+        TestTorch.Cpu(seed: 50);
+        var (recording, _) = PlantedData.LocalisedLnCells(frames: 20_000, size: 16, history: 10, Centres);
+        using var __ = recording;
+        using var windows = new HistoryWindows(recording, 10);
+
+        using var stas = ReverseCorrelation.SpikeTriggeredAverages(windows, [new WindowRange(0, windows.Count)]);
+        var found = ReverseCorrelation.Centres(stas);
+
+        for (int c = 0; c < Centres.Length; c++)
+        {
+            Assert.Equal(Centres[c].Row, found[c].Row, 0.5);
+            Assert.Equal(Centres[c].Column, found[c].Column, 0.5);
         }
     }
 }

@@ -1,11 +1,14 @@
 using TorchSharp;
 using Workbench.Data;
-using Workbench.Models;
 using static TorchSharp.torch;
 
-namespace Workbench.Analysis;
+namespace Workbench.Statistics;
 
-/// <summary>Reverse correlation: response-weighted averages of the stimulus history, computed batch by batch.</summary>
+/// <summary>
+/// Reverse correlation of recorded cells: response-weighted averages of the stimulus history, computed batch by batch, and
+/// the receptive-field centres they imply. Model-free statistics of a recording: models (reverse-correlation LN, cutout
+/// centres), training and analyses all use them, so they live below all three.
+/// </summary>
 public static class ReverseCorrelation
 {
     /// <summary>

@@ -1,0 +1,231 @@
+using TorchSharp;
+using Workbench.Data;
+using Workbench.Data.Interneurons;
+using Workbench.Models;
+using static TorchSharp.torch;
+
+namespace Workbench.Analysis;
+
+/// <summary>
+/// Interneuron matching (Maheswaranathan et al. 2023, Fig. 2F-I; torch-deep-retina's <c>intracellular.get_intr_cors</c>):
+/// the Pearson correlation of each recorded interneuron's membrane potential with every unit of a model's layers 1 and 2,
+/// before their nonlinearity, at every position, over the interneuron's own stimulus; the best match; each channel's best
+/// unit ranked; a time-shuffled control; and the data-efficiency curve of the best match.
+/// </summary>
+/// <remarks>
+/// <para>One streamed pass (<see cref="LayerProbe.ForEachBatch"/>, no autograd) computes everything: per batch the
+/// activations of all probed units <c>(B, U)</c> meet the potentials and their shuffled copies <c>(B, 2N)</c> in float64 sums
+/// (Σx, Σx², Σy, Σy² and one matmul for Σyxᵀ), kept per stretch of windows so the choosing stretches and held-out rests of
+/// the data-efficiency curve come from the same pass.</para>
+/// <para>Window k (frames k … k + History − 1) is paired with potential sample k + History, as windows are paired with
+/// response bins everywhere in the workbench; the reference likewise drops the first 40 samples of each potential.</para>
+/// <para>The LN half of Fig. 2H-I (an LN model fitted directly to the interneuron on the same k seconds) is not here yet.</para>
+/// </remarks>
+public static class InterneuronMatching
+{
+    /// <summary>The layers probed by default: the BN-CNN's layers 1 and 2 before their ReLU.</summary>
+    public static readonly IReadOnlyList<string> DefaultLayers = ["bn1", "bn2"];
+
+    /// <summary>Matches every interneuron of stimulus group <paramref name="key"/> of <paramref name="recording"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such group (the message lists them).</exception>
+    public static InterneuronMatches Match(RetinaModel model, InterneuronRecording recording, string key, InterneuronMatchOptions? options = null) =>
+        Match(model, recording[key], options);
+
+    /// <summary>Matches every interneuron of <paramref name="recording"/> with the units of <paramref name="model"/>'s layers.</summary>
+    /// <exception cref="ArgumentException">The model lacks a layer (the message lists its layers), the stimulus does not fit
+    /// the model, the recording is too short, or a training length leaves nothing to score on.</exception>
+    public static InterneuronMatches Match(RetinaModel model, InterneuronStimulus recording, InterneuronMatchOptions? options = null)
+    {
+        options ??= new InterneuronMatchOptions();
+        var layers = options.Layers ?? DefaultLayers;
+        if (layers.Count == 0) throw new ArgumentException("Name at least one layer to probe.", nameof(options));
+        LayerProbe.CheckLayers(model, layers);
+        var spec = model.Spec;
+        var stimulusShape = recording.Stimulus.shape;
+        if (recording.Stimulus.dim() != 3 || stimulusShape[1] != spec.Height || stimulusShape[2] != spec.Width)
+            throw new ArgumentException($"Interneuron stimulus '{recording.Key}' is [{string.Join(", ", stimulusShape)}] but {model.GetName()} takes " +
+                                        $"{spec.Height}x{spec.Width} frames.", nameof(recording));
+        long frames = stimulusShape[0], history = spec.History, windows = frames - history;
+        int cells = recording.Cells.Count;
+        if (recording.Potentials.dim() != 2 || recording.Potentials.shape[0] != frames || recording.Potentials.shape[1] != cells)
+            throw new ArgumentException($"Interneuron stimulus '{recording.Key}': potentials [{string.Join(", ", recording.Potentials.shape)}] must be ({frames}, {cells}).", nameof(recording));
+        if (cells == 0) throw new ArgumentException($"Interneuron stimulus '{recording.Key}' has no cells.", nameof(recording));
+        if (windows < 8)
+            throw new ArgumentException($"Interneuron stimulus '{recording.Key}' has {frames} frames; a model with {history} frames of history needs at least {history + 8}.", nameof(recording));
+
+        var splits = Splits(options, windows, history);
+        var bounds = splits.SelectMany(s => new[] { s.Train, s.Train + history }).Append(0).Append(windows).Distinct().Order().ToList();
+        long shift = options.ControlShift ?? new Random(options.Seed).NextInt64(windows / 4, 3 * windows / 4 + 1);
+        if (shift <= 0 || shift >= windows)
+            throw new ArgumentException($"The control shift must lie in (0, {windows}) windows; got {shift}.", nameof(options));
+
+        var layout = layers.Select(l => (Layer: l, Shape: Shape3(LayerProbe.LayerShape(model, l)))).ToList();
+        long units = layout.Sum(l => l.Shape[0] * l.Shape[1] * l.Shape[2]);
+
+        var normalisation = options.Normalisation ?? StimulusNormalisation.Of(recording.Stimulus);
+        using var stimulus = recording.Stimulus.to(float32, CPU, copy: true).contiguous();
+        normalisation.ApplyInPlace(stimulus);
+        using var potentials = recording.Potentials.narrow(0, history, windows).to(float64, CPU);
+        using var control = potentials.roll(shift, 0);
+        using var targets = torch.cat([potentials, control], 1);
+
+        using var accumulator = new CorrelationAccumulator(bounds);
+        using (var windowed = new StimulusWindows(stimulus, (int)history))
+        {
+            var device = LayerProbe.Placement(model).Device;
+            using var onDevice = targets.to(device);
+            LayerProbe.ForEachBatch(model, windowed.Windows, windowed.All, layers, b =>
+            {
+                var x = torch.cat(layers.Select(l => b.Activations[l].flatten(1)).ToArray(), 1);
+                var y = onDevice.index_select(0, torch.tensor(b.Indices, int64, device));
+                accumulator.Add(b.Indices, x, y);
+            }, options.BatchSize);
+        }
+
+        double[,] all = Values(accumulator, Enumerable.Range(0, accumulator.Segments));
+        var curves = splits.Select(s => (Split: s,
+            Train: Values(accumulator, SegmentsWithin(bounds, 0, s.Train)),
+            HeldOut: Values(accumulator, SegmentsWithin(bounds, s.Train + history, windows)))).ToList();
+
+        var matches = new List<InterneuronMatch>(cells);
+        for (int i = 0; i < cells; i++)
+        {
+            var maps = new List<CorrelationMap>(layout.Count);
+            long offset = 0;
+            foreach (var (layer, shape) in layout)
+            {
+                int size = (int)(shape[0] * shape[1] * shape[2]);
+                var values = new double[size];
+                for (int k = 0; k < size; k++) values[k] = all[i, offset + k];
+                maps.Add(new CorrelationMap(layer, (int)shape[0], (int)shape[1], (int)shape[2], values));
+                offset += size;
+            }
+            var ranked = maps.SelectMany(m => Enumerable.Range(0, m.Channels).Select(c => m.Best(c, options.Absolute)))
+                .OrderByDescending(u => CorrelationMap.Score(u.R, options.Absolute)).ToList();
+            int controlBest = Best(all, cells + i, absolute: true);
+            double controlMax = Math.Abs(all[cells + i, controlBest]);
+            var efficiency = curves.Select(c =>
+            {
+                int chosen = Best(c.Train, i, options.Absolute);
+                int heldBest = Best(c.HeldOut, i, options.Absolute);
+                return new DataEfficiencyPoint(c.Split.Seconds, c.Split.Train, windows - c.Split.Train - history,
+                    new UnitCorrelation(Address(layout, chosen), c.Train[i, chosen]), c.HeldOut[i, chosen], c.HeldOut[i, heldBest]);
+            }).ToList();
+            var cell = recording.Cells[i];
+            var (row, column) = StimulusCentre(model, ranked[0].Unit);
+            double? distance = cell.Row is double r && cell.Column is double c ? Math.Sqrt((row - r) * (row - r) + (column - c) * (column - c)) : null;
+            matches.Add(new InterneuronMatch(cell, maps, ranked[0], ranked,
+                new UnitCorrelation(Address(layout, controlBest), all[cells + i, controlBest]), controlMax, row, column, distance, efficiency));
+        }
+        return new InterneuronMatches(recording.Key, layers.ToList(), windows, shift, normalisation, matches);
+    }
+
+    /// <summary>
+    /// The ranked correlation per interneuron type (Fig. 2G): for each type (by <paramref name="typeOf"/>, default the
+    /// cell's type), the mean over its cells of the best r of the channel at each rank, counting only the channels of
+    /// <paramref name="layer"/> when given.
+    /// </summary>
+    public static IReadOnlyList<TypeRanking> RankedByType(IEnumerable<InterneuronMatch> matches, string? layer = null, Func<InterneuronCell, string>? typeOf = null)
+    {
+        typeOf ??= c => c.Type;
+        return matches.GroupBy(m => typeOf(m.Cell)).Select(g =>
+        {
+            var curves = g.Select(m => m.Ranked.Where(u => layer is null || u.Unit.Layer == layer).Select(u => u.R).ToList()).ToList();
+            int ranks = curves.Min(c => c.Count);
+            var mean = Enumerable.Range(0, ranks).Select(k => curves.Average(c => c[k])).ToList();
+            return new TypeRanking(g.Key, curves.Count, mean);
+        }).OrderBy(t => t.Type, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The stimulus position (row, column in checkers) a unit looks at: the centre of the bounding box of the pixels its
+    /// response depends on, found from its input gradients over <paramref name="samples"/> Gaussian white-noise windows
+    /// (for a BN-CNN's layer-1 unit (c, i, j) with k×k kernels, (i + (k − 1)/2, j + (k − 1)/2)). Works for any model;
+    /// a unit whose gradient is zero everywhere gives (NaN, NaN).
+    /// </summary>
+    public static (double Row, double Column) StimulusCentre(RetinaModel model, UnitAddress unit, int samples = 8)
+    {
+        using var scope = torch.NewDisposeScope();
+        var spec = model.Spec;
+        using var generator = new Generator(1); // a fixed draw: the centre does not depend on the global seed
+        var inputs = torch.randn([samples, spec.History, spec.Height, spec.Width], generator: generator);
+        var gradients = GradientReceptiveFields.Gradients(model, inputs, unit);
+        var support = gradients.abs().sum([0, 1]).cpu() > 0; // (H, W)
+        if (!support.any().item<bool>()) return (double.NaN, double.NaN);
+        var rows = support.any(1).nonzero().flatten();
+        var columns = support.any(0).nonzero().flatten();
+        double Middle(Tensor t) => (t.min().item<long>() + t.max().item<long>()) / 2.0;
+        return (Middle(rows), Middle(columns));
+    }
+
+    private readonly record struct Split(double Seconds, long Train);
+
+    private static List<Split> Splits(InterneuronMatchOptions options, long windows, long history)
+    {
+        if (!(options.FramePeriod > 0)) throw new ArgumentException($"FramePeriod must be positive; got {options.FramePeriod}.", nameof(options));
+        long Train(double seconds) => (long)Math.Round(seconds / options.FramePeriod);
+        if (options.TrainingSeconds is null)
+        {
+            // 1, 2, 5 per decade, while at least a tenth of the windows is left to score on.
+            var defaults = new List<Split>();
+            for (double decade = 1; ; decade *= 10)
+                foreach (double m in new[] { 1.0, 2, 5 })
+                {
+                    long n = Train(m * decade);
+                    if (n + history > windows - windows / 10) return defaults;
+                    if (n >= 2) defaults.Add(new Split(m * decade, n));
+                }
+        }
+        var splits = new List<Split>();
+        foreach (double seconds in options.TrainingSeconds)
+        {
+            long n = Train(seconds);
+            if (n < 2 || n + history > windows - 2)
+                throw new ArgumentException($"Choosing the best unit from {seconds} s ({n} windows) leaves {windows - n - history} of {windows} windows " +
+                                            $"(after a gap of {history}) to score on; use between {2 * options.FramePeriod} and {(windows - history - 2) * options.FramePeriod} s.", nameof(options));
+            splits.Add(new Split(seconds, n));
+        }
+        return splits;
+    }
+
+    private static IEnumerable<int> SegmentsWithin(IReadOnlyList<long> bounds, long start, long end) =>
+        Enumerable.Range(0, bounds.Count - 1).Where(s => bounds[s] >= start && bounds[s + 1] <= end);
+
+    private static double[,] Values(CorrelationAccumulator accumulator, IEnumerable<int> segments)
+    {
+        using var r = accumulator.Correlations(segments);
+        using var cpu = r.cpu().contiguous();
+        var flat = cpu.data<double>().ToArray();
+        int rows = (int)r.shape[0], cols = (int)r.shape[1];
+        var values = new double[rows, cols];
+        Buffer.BlockCopy(flat, 0, values, 0, flat.Length * sizeof(double));
+        return values;
+    }
+
+    private static int Best(double[,] r, int row, bool absolute)
+    {
+        int best = 0;
+        for (int u = 1; u < r.GetLength(1); u++)
+            if (CorrelationMap.Score(r[row, u], absolute) > CorrelationMap.Score(r[row, best], absolute)) best = u;
+        return best;
+    }
+
+    private static UnitAddress Address(IReadOnlyList<(string Layer, long[] Shape)> layout, long unit)
+    {
+        foreach (var (layer, shape) in layout)
+        {
+            long size = shape[0] * shape[1] * shape[2];
+            if (unit < size)
+                return new UnitAddress(layer, (int)(unit / (shape[1] * shape[2])), (int)(unit / shape[2] % shape[1]), (int)(unit % shape[2]));
+            unit -= size;
+        }
+        throw new ArgumentOutOfRangeException(nameof(unit));
+    }
+
+    private static long[] Shape3(long[] shape) => shape.Length switch
+    {
+        1 => [shape[0], 1, 1],
+        3 => shape,
+        _ => throw new ArgumentException($"Interneuron matching probes (B, C) or (B, C, H, W) layers; got a layer of [{string.Join(", ", shape)}] per window."),
+    };
+}
