@@ -1,6 +1,8 @@
 using TorchSharp;
 using Workbench.Analysis;
 using Workbench.Cli.CommandLine;
+using Workbench.Display;
+using Workbench.Plots;
 using Workbench.IO;
 using Workbench.Models;
 using Workbench.Runtime;
@@ -25,7 +27,7 @@ public sealed class RfCommand : ICommand
 
     /// <inheritdoc/>
     public string Help => $"""
-        Usage: workbench rf RUN [--layer L] [--frames N] [--seed S] [--json OUT] [--device D]
+        Usage: workbench rf RUN [--layer L] [--frames N] [--seed S] [--json OUT] [--report OUT.html] [--device D]
 
         Loads RUN/best.weights and its sidecar, draws N frames (default {DefaultFrames}) of Gaussian white noise of the
         model's frame size (torch.randn, float32, from a generator seeded with S, default 0), and reverse-correlates the
@@ -33,13 +35,15 @@ public sealed class RfCommand : ICommand
         (40, H, W) is decomposed into spatial and temporal components (rank-1 SVD); printed per channel: the variance
         explained by that rank-1 part, the spatial peak (row, column of the largest |spatial| entry) and the temporal peak
         lag (frames before the response of the largest |temporal| entry). --json writes these plus the spatial and temporal
-        components and the singular value. There is no --report yet.
+        components and the singular value.
+        --report writes a standalone HTML page with each receptive field as a space-time chart (FilterCharts.SpaceTime,
+        10 ms frames; plotly.js inlined).
         """;
 
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var a = new Arguments(args, Name, [], ["layer", "frames", "seed", "json", "device"]);
+        var a = new Arguments(args, Name, [], ["layer", "frames", "seed", "json", "report", "device"]);
         if (a.Positionals.Count != 1) throw new UsageException($"workbench {Name}: expected one run directory, got {a.Positionals.Count}.");
         string run = a.Positionals[0];
         int frames = a.Int("frames") ?? DefaultFrames;
@@ -74,8 +78,33 @@ public sealed class RfCommand : ICommand
             JsonFiles.Write(json, new { Model = $"{info.Spec.Kind} ({run})", Layer = layer, Frames = frames, Seed = seed, Units = fields });
             Console.WriteLine($"Wrote {Path.GetFullPath(json)}");
         }
+        if (a.Option("report") is { } report)
+        {
+            string title = $"Receptive fields of {info.Spec.Kind} ({run}), layer {layer}, {frames} white-noise frames, seed {seed}";
+            AtomicFile.WriteAllText(report, Report(title, units, fields, stas));
+            Console.WriteLine($"Wrote {Path.GetFullPath(report)}");
+        }
         return ExitCodes.Ok;
     }
+
+    /// <summary>One HTML page: the title, then per unit its numbers and its filter as the workbench's space-time chart.</summary>
+    private static string Report(string title, IReadOnlyList<UnitAddress> units, IReadOnlyList<RfUnitField> fields, Tensor stas)
+    {
+        var page = new System.Text.StringBuilder();
+        string encoded = System.Net.WebUtility.HtmlEncode(title);
+        page.Append($"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{encoded}</title>\n").Append(PlotlyJs.ScriptElement())
+            .Append($"\n</head><body>\n<h1>{encoded}</h1>\n");
+        for (int i = 0; i < units.Count; i++)
+        {
+            var f = fields[i];
+            string heading = System.Net.WebUtility.HtmlEncode($"{f}: variance explained {f.VarianceExplained:F3}, spatial peak ({f.PeakRow}, {f.PeakColumn}), temporal peak {f.PeakLag} frames before the response");
+            page.Append($"<h2>{heading}</h2>\n").Append(ChartHtml.Fragment(FilterCharts.SpaceTime(stas[i], FramePeriod, units[i].ToString()))).Append('\n');
+        }
+        return page.Append("</body></html>\n").ToString();
+    }
+
+    /// <summary>The frame period the charts' time axes assume: the workbench's 10 ms bins (the sidecar does not record one).</summary>
+    private const double FramePeriod = 0.01;
 
     /// <summary>The white-noise stimulus <c>(frames, height, width)</c> the command correlates with: torch.randn, float32, CPU, seeded.</summary>
     public static Tensor WhiteNoise(int frames, long height, long width, int seed)

@@ -43,8 +43,8 @@ public class RfCommandTests : IClassFixture<MicroRetina>, IDisposable
     public void Rf_WritesTheLibrarysReceptiveFields_ForTheSameSeed()
     {
         string run = Train();
-        string json = _dir.File("rf.json");
-        var r = InProcessCli.Run(Timeout, "rf", run, "--layer", "conv1", "--frames", $"{Frames}", "--seed", "7", "--json", json);
+        string json = _dir.File("rf.json"), report = _dir.File("rf.html");
+        var r = InProcessCli.Run(Timeout, "rf", run, "--layer", "conv1", "--frames", $"{Frames}", "--seed", "7", "--json", json, "--report", report);
         Assert.True(r.Value?.ExitCode == 0, $"{r.Error} {r.Value?.StandardOutput} {r.Value?.StandardError}");
 
         var (model, _) = Checkpoint.Load(Path.Combine(run, "best.weights"), CPU);
@@ -57,9 +57,13 @@ public class RfCommandTests : IClassFixture<MicroRetina>, IDisposable
 
         var written = JsonNode.Parse(File.ReadAllText(json))!["units"]!.AsArray();
         Assert.Equal(units.Count, written.Count);
+        string html = File.ReadAllText(report);
+        Assert.Equal(units.Count, System.Text.RegularExpressions.Regex.Matches(html, Workbench.Display.ChartHtml.Marker).Count);
+        Assert.Contains("window.Plotly", html);
         for (int i = 0; i < units.Count; i++)
         {
             var u = written[i]!;
+            Assert.Contains($"conv1[{units[i].Channel}, {units[i].Row}, {units[i].Column}]: variance explained {expected[i].VarianceExplained:F3}", html);
             double explained = u["varianceExplained"]!.GetValue<double>();
             Assert.InRange(explained, 0, 1);
             Assert.Equal(expected[i].VarianceExplained, explained, VarianceTolerance);
