@@ -65,9 +65,10 @@ public sealed class InterneuronsCommand : ICommand
         var matches = InterneuronMatching.Match(model, stimulus, new InterneuronMatchOptions { Layers = layers });
 
         Console.WriteLine($"{info.Spec.Kind} ({run}) against {data} '{key}' ({matches.Windows} windows, control shifted {matches.ControlShift}):");
-        Console.WriteLine($"  {"cell",-5} {"type",-10} {"best unit",-24} {"r",7} {"control |r|",11}");
+        int typeWidth = Math.Max(4, matches.Cells.Max(m => m.Cell.Type.Length));
+        Console.WriteLine($"  {"cell",-5} {"type".PadRight(typeWidth)} {"best unit",-24} {"r",7} {"control |r|",11}");
         foreach (var m in matches.Cells)
-            Console.WriteLine($"  {m.Cell.Index,-5} {m.Cell.Type,-10} {m.Best.Unit,-24} {m.Best.R,7:F3} {m.ControlMaxAbsR,11:F3}");
+            Console.WriteLine($"  {m.Cell.Index,-5} {m.Cell.Type.PadRight(typeWidth)} {m.Best.Unit,-24} {m.Best.R,7:F3} {m.ControlMaxAbsR,11:F3}");
         if (a.Option("json") is { } json)
         {
             JsonFiles.Write(json, new { Model = $"{info.Spec.Kind} ({run})", Data = Path.GetFullPath(data), matches.Stimulus, matches.Layers, matches.Windows,
