@@ -45,24 +45,6 @@ public static class UnitReverseCorrelation
     }
 
     /// <summary>
-    /// Spike-triggered averages of the recording's cells (their rates), <c>(N, History, H, W)</c>, by the same streamed
-    /// accumulation as the units'; equal to <see cref="ReverseCorrelation.SpikeTriggeredAverages"/>.
-    /// </summary>
-    public static Tensor CellStas(HistoryWindows windows, IReadOnlyList<WindowRange> ranges, int batchSize = 256)
-    {
-        if (ranges.Sum(r => r.Length) == 0) throw new ArgumentException("Reverse correlation needs at least one window.", nameof(ranges));
-        using var acc = new StaAccumulator();
-        foreach (var indices in WindowBatches.InOrder(ranges, batchSize))
-        {
-            using var scope = torch.NewDisposeScope();
-            var (x, y) = windows.Batch(indices);
-            acc.Add(y, x.flatten(1));
-        }
-        using var result = acc.Result();
-        return result.to(float32, CPU).view(windows.Recording.Cells.Count, windows.History, windows.Recording.Height, windows.Recording.Width);
-    }
-
-    /// <summary>
     /// Spike-triggered covariance of one unit over the <paramref name="height"/>×<paramref name="width"/> cutout at
     /// (<paramref name="top"/>, <paramref name="left"/>) of its windows: ΔC = Σ_k r_k (x_k − μ_r)(x_k − μ_r)ᵀ / Σ_k r_k −
     /// Cov(x), with μ_r the response-weighted mean, and its eigen-decomposition (float64 throughout). The dimension is

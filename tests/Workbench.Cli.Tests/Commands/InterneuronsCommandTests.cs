@@ -27,21 +27,13 @@ public class InterneuronsCommandTests : IClassFixture<MicroRetina>, IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string Interneurons => Path.Combine(Path.GetDirectoryName(_retina.NaturalScenes)!, RetinaSimulation.InterneuronFileName);
+    private string Interneurons => _retina.Interneurons;
 
-    private string Train()
-    {
-        string run = _dir.File("run");
-        var trained = InProcessCli.Run(Timeout, "train", "--data", _retina.NaturalScenes, "--model", "bncnn", "--out", run, "--epochs", "1",
-            "--batches-per-epoch", "2", "--batch", "32", "--threads", "1", "--seed", "1");
-        Assert.True(trained.Value?.ExitCode == 0, $"{trained.Error} {trained.Value?.StandardError}");
-        return run;
-    }
 
     [Fact]
     public void Interneurons_PrintsAndWritesTheLibrarysMatches()
     {
-        string run = Train();
+        string run = _retina.BnCnnRun;
         string json = _dir.File("matches.json");
         var r = InProcessCli.Run(Timeout, "interneurons", run, "--data", Interneurons, "--json", json);
         Assert.True(r.Value?.ExitCode == 0, $"{r.Error} {r.Value?.StandardOutput} {r.Value?.StandardError}");
@@ -73,7 +65,7 @@ public class InterneuronsCommandTests : IClassFixture<MicroRetina>, IDisposable
     [Fact]
     public void Interneurons_BadInput_ExitsTwo_NamingTheFileOrOption()
     {
-        string run = Train();
+        string run = _retina.BnCnnRun;
         var noData = InProcessCli.Run(Timeout, "interneurons", run);
         Assert.True(noData.Value?.ExitCode == ExitCodes.BadInput, $"{noData.Error} {noData.Value?.StandardError}");
         Assert.Contains("--data", noData.Value!.StandardError);

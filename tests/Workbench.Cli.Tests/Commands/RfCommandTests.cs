@@ -30,19 +30,11 @@ public class RfCommandTests : IClassFixture<MicroRetina>, IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string Train()
-    {
-        string run = _dir.File("run");
-        var trained = InProcessCli.Run(Timeout, "train", "--data", _retina.NaturalScenes, "--model", "bncnn", "--out", run, "--epochs", "1",
-            "--batches-per-epoch", "2", "--batch", "32", "--threads", "1", "--seed", "1");
-        Assert.True(trained.Value?.ExitCode == 0, $"{trained.Error} {trained.Value?.StandardError}");
-        return run;
-    }
 
     [Fact]
     public void Rf_WritesTheLibrarysReceptiveFields_ForTheSameSeed()
     {
-        string run = Train();
+        string run = _retina.BnCnnRun;
         string json = _dir.File("rf.json"), report = _dir.File("rf.html");
         var r = InProcessCli.Run(Timeout, "rf", run, "--layer", "conv1", "--frames", $"{Frames}", "--seed", "7", "--json", json, "--report", report);
         Assert.True(r.Value?.ExitCode == 0, $"{r.Error} {r.Value?.StandardOutput} {r.Value?.StandardError}");
@@ -92,7 +84,7 @@ public class RfCommandTests : IClassFixture<MicroRetina>, IDisposable
         Assert.True(missing.Value?.ExitCode == ExitCodes.BadInput, $"{missing.Error} {missing.Value?.StandardError}");
         Assert.Contains("norun", missing.Value!.StandardError);
 
-        string run = Train();
+        string run = _retina.BnCnnRun;
         var layer = InProcessCli.Run(Timeout, "rf", run, "--layer", "conv9");
         Assert.True(layer.Value?.ExitCode == ExitCodes.BadInput, $"{layer.Error} {layer.Value?.StandardError}");
         Assert.Contains("--layer conv9", layer.Value!.StandardError);

@@ -18,15 +18,36 @@ public sealed class MicroRetina : IDisposable
     };
 
     private readonly TempDirectory _dir = new();
+    private readonly Lazy<string> _bnCnnRun;
 
     public MicroRetina()
     {
         TorchRuntime.Initialize(new RuntimeOptions { Device = "cpu", Threads = 2 });
         NaturalScenes = RetinaSimulation.Run(Preset, seed: 2, _dir.Path).Files[0];
+        _bnCnnRun = new Lazy<string>(TrainBnCnn, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>naturalscene.h5.</summary>
     public string NaturalScenes { get; }
+
+    /// <summary>interneurons.h5 of the same simulation.</summary>
+    public string Interneurons => Path.Combine(Path.GetDirectoryName(NaturalScenes)!, RetinaSimulation.InterneuronFileName);
+
+    /// <summary>
+    /// A run directory with a BN-CNN trained through the CLI for two batches (seed 1), made on first use and shared by the
+    /// class's tests, which only read it.
+    /// </summary>
+    public string BnCnnRun => _bnCnnRun.Value;
+
+    private string TrainBnCnn()
+    {
+        string run = Path.Combine(_dir.Path, "bncnn-run");
+        var trained = InProcessCli.Run(TimeSpan.FromSeconds(60), "train", "--data", NaturalScenes, "--model", "bncnn", "--out", run, "--epochs", "1",
+            "--batches-per-epoch", "2", "--batch", "32", "--threads", "1", "--seed", "1");
+        if (trained.Value?.ExitCode != 0)
+            throw new InvalidOperationException($"Training the micro retina's BN-CNN failed: {trained.Error} {trained.Value?.StandardError}");
+        return run;
+    }
 
     public void Dispose() => _dir.Dispose();
 }
