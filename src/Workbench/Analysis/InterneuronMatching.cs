@@ -27,8 +27,9 @@ namespace Workbench.Analysis;
 /// nonlinearity, interpolated prediction) and scored on the same held-out windows as the chosen unit
 /// (<see cref="DataEfficiencyPoint.LnHeldOutR"/>). After the streamed pass, one stimulus-only pass projects every window on
 /// all stretches' filters at once. Memory: the STA sums take (LN-fitted stretches) × cells × History·H·W float64s
-/// (10 stretches × 10 cells of 40×50×50 frames: 80 MB) and the filters as much again; a batch's windows are held once more
-/// in float64 (128 × 40×50×50: 100 MB).</para>
+/// (10 stretches × 10 cells of 40×50×50 frames: 80 MB) and the filters as much again; one batch's windows are held once
+/// more in float64 (128 × 40×50×50: 100 MB). Time: the generator pass projects every window on (LN-fitted stretches) ×
+/// cells filters, 2 × that × History·H·W flops a window.</para>
 /// </remarks>
 public static class InterneuronMatching
 {
@@ -98,6 +99,8 @@ public static class InterneuronMatching
         {
             var device = LayerProbe.Placement(model).Device;
             using var onDevice = targets.to(device);
+            // One float64 batch of windows, reused: a fresh (B, D) float64 tensor a batch costs ten times the copy.
+            using var windows64 = staSums is not null ? torch.empty([Math.Min(options.BatchSize, lnEnd), history * spec.Height * spec.Width], float64, device) : null;
             LayerProbe.ForEachBatch(model, windowed.Windows, windowed.All, layers, b =>
             {
                 var x = torch.cat(layers.Select(l => b.Activations[l].flatten(1)).ToArray(), 1);
@@ -107,7 +110,8 @@ public static class InterneuronMatching
                 int found = Array.BinarySearch(b.Indices, lnEnd); // indices ascend: those below lnEnd are a prefix
                 int within = found >= 0 ? found : ~found;
                 if (staSums is not null && within > 0)
-                    staSums.Add(b.Indices[..within], y.narrow(0, 0, within).narrow(1, 0, cells), b.Inputs.narrow(0, 0, within).flatten(1).to(float64));
+                    staSums.Add(b.Indices[..within], y.narrow(0, 0, within).narrow(1, 0, cells),
+                        windows64!.narrow(0, 0, within).copy_(b.Inputs.narrow(0, 0, within).flatten(1)));
             }, options.BatchSize);
             ln = FitLn(staSums, lnBounds, splits, windowed.Windows, potentials, options, lnFilters);
         }

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace Workbench.Analysis;
 
 /// <summary>
-/// Streams Σ_k (r_k − r̄)·x_k / K batch by batch, where r̄ is only known at the end: each batch adds (r − c)ᵀX (one
-/// matmul in the windows' dtype, summed in float64 across batches), Σ(r − c) and ΣX, with c the first batch's mean
+/// Streams Σ_k (r_k − r̄)·x_k / K batch by batch, where r̄ is only known at the end: each batch adds (r − c)ᵀX and ΣX
+/// (one matmul in the windows' dtype, [r − c, 1]ᵀX, summed in float64 across batches) and Σ(r − c), with c the first batch's mean
 /// response; the end result is (Σ(r − c)X − mean(r − c)·ΣX) / K. Shifting by c keeps the products of units with a large
 /// mean response (rates of tens of Hz, membrane potentials of tens of mV, around small fluctuations) from cancelling.
 /// </summary>
@@ -77,8 +77,12 @@ internal sealed class StaAccumulator : IDisposable
     private void Sum(int segment, Tensor centred, Tensor windows)
     {
         var sums = _segments[segment] ??= new Sums(centred.shape[1], windows.shape[1], windows.device);
-        sums.RX.add_(centred.t().matmul(windows).to(float64));
-        sums.X.add_(windows.sum([0], type: float64));
+        long units = centred.shape[1];
+        // ΣX rides along as the last row of the one matmul: a separate sum over a (B, D) batch costs as much.
+        var weights = torch.cat([centred, torch.ones([centred.shape[0], 1], centred.dtype, centred.device)], 1).t().contiguous();
+        var products = weights.mm(windows).to(float64); // (U + 1, D)
+        sums.RX.add_(products.narrow(0, 0, units));
+        sums.X.add_(products[units]);
         sums.R.add_(centred.sum([0], type: float64));
         sums.Count += centred.shape[0];
     }

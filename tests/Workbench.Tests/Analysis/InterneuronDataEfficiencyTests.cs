@@ -83,7 +83,7 @@ public class InterneuronDataEfficiencyTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Oracle: the LN fit written out in float64 from windows materialised one by one: the STA of the aligned potentials
+    /// Oracle: the LN fit written out in float64 from windows unfolded from the frames (not HistoryWindows): the STA of the aligned potentials
     /// (sample k + History for window k) over the first K windows of the normalised stimulus, normalised; its generator
     /// signals; equal-count bins (sorted, ⌊K/bins⌋ a bin, the largest K mod bins left out), bin means; the piecewise-linear
     /// prediction (flat beyond the outer centres); Pearson r on the stretch and on windows K + History … end, which share no
@@ -155,7 +155,7 @@ public class InterneuronDataEfficiencyTests(ITestOutputHelper output)
 
     /// <summary>Windows k = 0 … count − 1 of <paramref name="stimulus"/> (T, H, W), each flattened: (count, History·H·W) float64.</summary>
     private static Tensor Windows(Tensor stimulus, int history, long count) =>
-        ProbeFixtures.Materialise(stimulus, Enumerable.Range(0, (int)count).Select(k => (long)k), history).flatten(1).to(float64);
+        stimulus.unfold(0, history, 1).permute(0, 3, 1, 2).narrow(0, 0, count).reshape(count, -1).to(float64); // (k, h, w, t) → (k, t, h, w)
 
     /// <summary>
     /// The LN fit by hand: equal-count bins of the first <paramref name="train"/> generator values (sorted ascending,
