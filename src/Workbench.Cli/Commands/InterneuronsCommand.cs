@@ -1,8 +1,10 @@
 using Workbench.Analysis;
 using Workbench.Cli.CommandLine;
 using Workbench.Data.Interneurons;
+using Workbench.Display;
 using Workbench.IO;
 using Workbench.Models;
+using Workbench.Plots;
 using Workbench.Runtime;
 
 namespace Workbench.Cli.Commands;
@@ -24,20 +26,25 @@ public sealed class InterneuronsCommand : ICommand
 
     /// <inheritdoc/>
     public string Help => $"""
-        Usage: workbench interneurons RUN --data INTERNEURONS.h5 [--stimulus KEY] [--layers L1,L2] [--json OUT] [--device D]
+        Usage: workbench interneurons RUN --data INTERNEURONS.h5 [--stimulus KEY] [--layers L1,L2] [--json OUT] [--report OUT.html] [--device D]
 
         Loads RUN/best.weights and its sidecar and correlates the membrane potential of every interneuron of stimulus group
         KEY of the file (default: '{DefaultStimulus}', else the file's first group) with every unit, at every position, of
         the layers (default: {string.Join(",", InterneuronMatching.DefaultLayers)}, the BN-CNN's layers 1 and 2 before their
         ReLU), the stimulus z-scored with its own statistics. Printed per interneuron: its best unit (layer, channel, row,
         column) and r, and the largest |r| of any unit with the time-shuffled potential (a control that should be near 0).
+        When the file gives the interneurons' positions, also the distance (checkers) from the best unit's receptive-field
+        centre to the interneuron's position.
         --json writes the full result: correlation maps, ranked channels, the control and the data-efficiency curve.
+        --report writes a standalone HTML page (plotly.js inlined): best match per interneuron against the control, the
+        ranked correlation per interneuron type and layer (Fig. 2G), the data-efficiency curves (Fig. 2H-I) and every
+        interneuron's correlation maps for each layer (Fig. 2F).
         """;
 
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var a = new Arguments(args, Name, [], ["data", "stimulus", "layers", "json", "device"]);
+        var a = new Arguments(args, Name, [], ["data", "stimulus", "layers", "json", "report", "device"]);
         if (a.Positionals.Count != 1) throw new UsageException($"workbench {Name}: expected one run directory, got {a.Positionals.Count}.");
         string run = a.Positionals[0];
         string data = a.Option("data") ?? throw new UsageException($"workbench {Name}: --data INTERNEURONS.h5 is required.");
@@ -66,15 +73,34 @@ public sealed class InterneuronsCommand : ICommand
 
         Console.WriteLine($"{info.Spec.Kind} ({run}) against {data} '{key}' ({matches.Windows} windows, control shifted {matches.ControlShift}):");
         int typeWidth = Math.Max(4, matches.Cells.Max(m => m.Cell.Type.Length));
-        Console.WriteLine($"  {"cell",-5} {"type".PadRight(typeWidth)} {"best unit",-24} {"r",7} {"control |r|",11}");
+        bool located = matches.Cells.Any(m => m.Distance is not null);
+        Console.WriteLine($"  {"cell",-5} {"type".PadRight(typeWidth)} {"best unit",-24} {"r",7} {"control |r|",11}" + (located ? $" {"distance",8}" : ""));
         foreach (var m in matches.Cells)
-            Console.WriteLine($"  {m.Cell.Index,-5} {m.Cell.Type.PadRight(typeWidth)} {m.Best.Unit,-24} {m.Best.R,7:F3} {m.ControlMaxAbsR,11:F3}");
+            Console.WriteLine($"  {m.Cell.Index,-5} {m.Cell.Type.PadRight(typeWidth)} {m.Best.Unit,-24} {m.Best.R,7:F3} {m.ControlMaxAbsR,11:F3}" +
+                              (located ? $" {(m.Distance is double d ? d.ToString("F1") : "-"),8}" : ""));
         if (a.Option("json") is { } json)
         {
             JsonFiles.Write(json, new { Model = $"{info.Spec.Kind} ({run})", Data = Path.GetFullPath(data), matches.Stimulus, matches.Layers, matches.Windows,
                 matches.ControlShift, matches.Normalisation, matches.Cells });
             Console.WriteLine($"Wrote {Path.GetFullPath(json)}");
         }
+        if (a.Option("report") is { } report)
+        {
+            AtomicFile.WriteAllText(report, ChartHtml.Page($"Interneurons of {data} '{key}' against {info.Spec.Kind} ({run})", ReportSections(matches)));
+            Console.WriteLine($"Wrote {Path.GetFullPath(report)}");
+        }
         return ExitCodes.Ok;
+    }
+
+    private static IEnumerable<(string, Plotly.NET.GenericChart)> ReportSections(InterneuronMatches matches)
+    {
+        yield return ("Best match per interneuron", InterneuronCharts.BestMatches([("model", matches)]));
+        foreach (string layer in matches.Layers)
+            yield return ($"Ranked correlation per type, {layer}", InterneuronCharts.RankedCorrelations(InterneuronMatching.RankedByType(matches.Cells, layer), $"Ranked correlation per interneuron type, {layer} (Fig. 2G)"));
+        if (matches.Cells.Any(m => m.DataEfficiency.Count > 0))
+            yield return ("Data efficiency", InterneuronCharts.DataEfficiency(matches));
+        foreach (var m in matches.Cells)
+            foreach (string layer in matches.Layers)
+                yield return ($"{m.Cell.Type} #{m.Cell.Index}, {layer}", InterneuronCharts.CorrelationMaps(m, layer));
     }
 }

@@ -64,10 +64,8 @@ public sealed class RfCommand : ICommand
         var units = LayerProbe.CentralUnits(model, layer);
         Console.Error.WriteLine($"rf: {units.Count} units of '{layer}' over {frames} frames of {model.Spec.Height}x{model.Spec.Width} white noise");
         using var stimulus = WhiteNoise(frames, model.Spec.Height, model.Spec.Width, seed);
-        using var stas = UnitReverseCorrelation.Stas(model, stimulus, units);
-        var components = SpaceTimeDecomposition.DecomposeAll(stas);
-        var fields = units.Zip(components, Field).ToList();
-        foreach (var c in components) { c.Spatial.Dispose(); c.Temporal.Dispose(); }
+        using var receptiveFields = LayerReceptiveFields.Of(model, units, stimulus);
+        var fields = units.Zip(receptiveFields.Components, Field).ToList();
 
         Console.WriteLine($"{info.Spec.Kind} ({run}), layer {layer}, {frames} white-noise frames, seed {seed}:");
         Console.WriteLine($"  {"unit",-24} {"var.expl",8} {"peak row",8} {"peak col",8} {"lag",4}");
@@ -81,27 +79,18 @@ public sealed class RfCommand : ICommand
         if (a.Option("report") is { } report)
         {
             string title = $"Receptive fields of {info.Spec.Kind} ({run}), layer {layer}, {frames} white-noise frames, seed {seed}";
-            AtomicFile.WriteAllText(report, Report(title, units, fields, stas));
+            AtomicFile.WriteAllText(report, Report(title, units, fields, receptiveFields));
             Console.WriteLine($"Wrote {Path.GetFullPath(report)}");
         }
         return ExitCodes.Ok;
     }
 
-    /// <summary>One HTML page: the title, then per unit its numbers and its filter as the workbench's space-time chart.</summary>
-    private static string Report(string title, IReadOnlyList<UnitAddress> units, IReadOnlyList<RfUnitField> fields, Tensor stas)
-    {
-        var page = new System.Text.StringBuilder();
-        string encoded = System.Net.WebUtility.HtmlEncode(title);
-        page.Append($"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{encoded}</title>\n").Append(PlotlyJs.ScriptElement())
-            .Append($"\n</head><body>\n<h1>{encoded}</h1>\n");
-        for (int i = 0; i < units.Count; i++)
-        {
-            var f = fields[i];
-            string heading = System.Net.WebUtility.HtmlEncode($"{f}: variance explained {f.VarianceExplained:F3}, spatial peak ({f.PeakRow}, {f.PeakColumn}), temporal peak {f.PeakLag} frames before the response");
-            page.Append($"<h2>{heading}</h2>\n").Append(ChartHtml.Fragment(FilterCharts.SpaceTime(stas[i], FramePeriod, units[i].ToString()))).Append('\n');
-        }
-        return page.Append("</body></html>\n").ToString();
-    }
+    /// <summary>One HTML page: the title, every unit's decomposed receptive field in one chart, then per unit its numbers and its filter as the workbench's space-time chart.</summary>
+    private static string Report(string title, IReadOnlyList<UnitAddress> units, IReadOnlyList<RfUnitField> fields, LayerReceptiveFields receptiveFields) =>
+        ChartHtml.Page(title, units.Select((unit, i) => (
+            $"{fields[i]}: variance explained {fields[i].VarianceExplained:F3}, spatial peak ({fields[i].PeakRow}, {fields[i].PeakColumn}), temporal peak {fields[i].PeakLag} frames before the response",
+            FilterCharts.SpaceTime(receptiveFields.Stas[i], FramePeriod, unit.ToString())))
+            .Prepend(("Every unit: spatial and temporal components (rank-1 decomposition)", FilterCharts.Components(receptiveFields, FramePeriod))));
 
     /// <summary>The frame period the charts' time axes assume: the workbench's 10 ms bins (the sidecar does not record one).</summary>
     private const double FramePeriod = 0.01;

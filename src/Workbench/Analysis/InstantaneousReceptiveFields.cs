@@ -16,4 +16,19 @@ namespace Workbench.Analysis;
 /// field's polarity is reversed relative to the average (Fig. 3G).</param>
 /// <param name="Fields">Every IRF, <c>(K, History, H, W)</c> (float32, CPU), when asked for; otherwise null.</param>
 public sealed record InstantaneousReceptiveFields(
-    UnitAddress Unit, long[] Windows, double[] Responses, Tensor Average, double[] Correlations, double ReversedFraction, Tensor? Fields);
+    UnitAddress Unit, long[] Windows, double[] Responses, Tensor Average, double[] Correlations, double ReversedFraction, Tensor? Fields)
+{
+    /// <summary>The median of the defined <see cref="Correlations"/> (NaN when none is defined): 1 for an LN model.</summary>
+    public double MedianCorrelation
+    {
+        get
+        {
+            var defined = Correlations.Where(c => !double.IsNaN(c)).Order().ToArray();
+            int n = defined.Length;
+            return n == 0 ? double.NaN : n % 2 == 1 ? defined[n / 2] : 0.5 * (defined[n / 2 - 1] + defined[n / 2]);
+        }
+    }
+
+    /// <summary>Time steps whose IRF is constant (NaN correlation), e.g. silenced by a rectification.</summary>
+    public int Silent => Correlations.Count(double.IsNaN);
+}

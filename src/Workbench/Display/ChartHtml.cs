@@ -24,6 +24,21 @@ public static class ChartHtml
                "})();</script>";
     }
 
+    /// <summary>
+    /// A standalone, offline HTML page: <paramref name="title"/> as its heading, then each section's heading and chart, with
+    /// plotly.js inlined once (what the CLI's <c>--report</c> options write).
+    /// </summary>
+    public static string Page(string title, IEnumerable<(string Heading, GenericChart Chart)> sections)
+    {
+        var page = new System.Text.StringBuilder();
+        string encoded = System.Net.WebUtility.HtmlEncode(title);
+        page.Append($"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{encoded}</title>\n").Append(PlotlyJs.ScriptElement())
+            .Append($"\n</head><body>\n<h1>{encoded}</h1>\n");
+        foreach (var (heading, chart) in sections)
+            page.Append($"<h2>{System.Net.WebUtility.HtmlEncode(heading)}</h2>\n").Append(Fragment(chart)).Append('\n');
+        return page.Append("</body></html>\n").ToString();
+    }
+
     /// <summary>A one-line text stand-in for a chart (what a plain-text viewer shows).</summary>
     public static string Summary(GenericChart chart)
     {

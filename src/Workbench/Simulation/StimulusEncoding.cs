@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Data;
 
 namespace Workbench.Simulation;
 
@@ -14,4 +15,13 @@ public static class StimulusEncoding
 
     /// <summary>Stored uint8 intensities to contrast (float32).</summary>
     public static torch.Tensor ToContrast(torch.Tensor stored) => (stored.to(torch.float32) - 127.5f) / 127.5f;
+
+    /// <summary>
+    /// A stimulus in contrast units as a model fitted to a simulated recording sees it: the stored intensity
+    /// (127.5 + 127.5 · contrast, clamped to the stored range but not rounded, so small contrasts survive) normalised as the
+    /// recording was (<see cref="Recording.Normalisation"/>). Use it to show such a model flashes, gratings or any other
+    /// designed stimulus.
+    /// </summary>
+    public static torch.Tensor ToModelInput(torch.Tensor contrast, StimulusNormalisation normalisation) =>
+        ((contrast.to(torch.float32).clamp(-1, 1) * 127.5f + 127.5f) - normalisation.Mean) / (normalisation.Std + StimulusNormalisation.Epsilon);
 }

@@ -34,8 +34,8 @@ public class InterneuronsCommandTests : IClassFixture<MicroRetina>, IDisposable
     public void Interneurons_PrintsAndWritesTheLibrarysMatches()
     {
         string run = _retina.BnCnnRun;
-        string json = _dir.File("matches.json");
-        var r = InProcessCli.Run(Timeout, "interneurons", run, "--data", Interneurons, "--json", json);
+        string json = _dir.File("matches.json"), report = _dir.File("matches.html");
+        var r = InProcessCli.Run(Timeout, "interneurons", run, "--data", Interneurons, "--json", json, "--report", report);
         Assert.True(r.Value?.ExitCode == 0, $"{r.Error} {r.Value?.StandardOutput} {r.Value?.StandardError}");
 
         var (model, _) = Checkpoint.Load(Path.Combine(run, "best.weights"), CPU);
@@ -58,8 +58,17 @@ public class InterneuronsCommandTests : IClassFixture<MicroRetina>, IDisposable
             Assert.Equal(want.Best.R, best["r"]!.GetValue<double>(), CorrelationTolerance);
             Assert.InRange(best["r"]!.GetValue<double>(), -1, 1);
             Assert.Equal(want.ControlMaxAbsR, cells[i]!["controlMaxAbsR"]!.GetValue<double>(), CorrelationTolerance);
-            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(want.Best.Unit.ToString())}\s+{want.Best.R:F3}\s+{want.ControlMaxAbsR:F3}", r.Value!.StandardOutput);
+            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(want.Best.Unit.ToString())}\s+{want.Best.R:F3}\s+{want.ControlMaxAbsR:F3}\s+{want.Distance:F1}", r.Value!.StandardOutput);
         }
+
+        // The report: best matches, a ranking per layer, data efficiency when the defaults gave points, maps per cell and layer.
+        string html = File.ReadAllText(report);
+        int layers = expected.Layers.Count, efficiency = expected.Cells.Any(m => m.DataEfficiency.Count > 0) ? 1 : 0;
+        Assert.Equal(1 + layers + efficiency + expected.Cells.Count * layers,
+            System.Text.RegularExpressions.Regex.Matches(html, Workbench.Display.ChartHtml.Marker).Count);
+        Assert.Contains("window.Plotly", html);
+        foreach (var m in expected.Cells)
+            Assert.Contains(System.Net.WebUtility.HtmlEncode($"r {m.Best.R:F2}"), html);
     }
 
     [Fact]

@@ -50,7 +50,8 @@ public class RfCommandTests : IClassFixture<MicroRetina>, IDisposable
         var written = JsonNode.Parse(File.ReadAllText(json))!["units"]!.AsArray();
         Assert.Equal(units.Count, written.Count);
         string html = File.ReadAllText(report);
-        Assert.Equal(units.Count, System.Text.RegularExpressions.Regex.Matches(html, Workbench.Display.ChartHtml.Marker).Count);
+        // One chart of every unit's components, then one space-time chart per unit.
+        Assert.Equal(units.Count + 1, System.Text.RegularExpressions.Regex.Matches(html, Workbench.Display.ChartHtml.Marker).Count);
         Assert.Contains("window.Plotly", html);
         for (int i = 0; i < units.Count; i++)
         {

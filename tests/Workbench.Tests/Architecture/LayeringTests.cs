@@ -15,6 +15,7 @@ public class LayeringTests
     {
         ["Data"] = ["Statistics", "Models", "Training", "Analysis", "Plots", "Display"],
         ["Simulation"] = ["Statistics", "Models", "Training", "Analysis", "Plots", "Display"],
+        ["Stimuli"] = ["Data", "Simulation", "Statistics", "Models", "Training", "Analysis", "Plots", "Display"],
         ["Statistics"] = ["Models", "Training", "Analysis", "Plots", "Display"],
         ["Metrics"] = ["Models", "Training", "Analysis", "Plots", "Display"],
         ["Models"] = ["Training", "Analysis", "Plots", "Display"],

@@ -16,6 +16,19 @@ public sealed record InterneuronCell(int Index, string Type, double? Row = null,
 /// <param name="Cells">The N cells.</param>
 public sealed record InterneuronStimulus(string Key, torch.Tensor Stimulus, torch.Tensor Potentials, IReadOnlyList<InterneuronCell> Cells) : IDisposable
 {
+    /// <summary>
+    /// The first <paramref name="frames"/> frames of the stimulus and the potentials they evoked (copies), e.g. to run a slow
+    /// model over part of a long recording.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="frames"/> is not in 1 … the recording's frames.</exception>
+    public InterneuronStimulus First(long frames)
+    {
+        long total = Stimulus.shape[0];
+        if (frames < 1 || frames > total)
+            throw new ArgumentOutOfRangeException(nameof(frames), frames, $"Interneuron stimulus '{Key}' has {total} frames.");
+        return this with { Stimulus = Stimulus.narrow(0, 0, frames).clone(), Potentials = Potentials.narrow(0, 0, frames).clone() };
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
