@@ -25,4 +25,4 @@ namespace Workbench.Analysis;
 /// <param name="LnHeldOutR">Pearson r of the LN model's prediction with the potential on the held-out windows (the same
 /// windows as <paramref name="HeldOutR"/>); NaN as <paramref name="LnTrainR"/>.</param>
 public sealed record DataEfficiencyPoint(double Seconds, long TrainingWindows, long HeldOutWindows, UnitCorrelation Chosen, double HeldOutR, double BestHeldOutR,
-    double LnTrainR, double LnHeldOutR);
+    double LnTrainR = double.NaN, double LnHeldOutR = double.NaN);
