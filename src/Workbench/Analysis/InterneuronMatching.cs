@@ -173,21 +173,16 @@ public static class InterneuronMatching
 
     /// <summary>
     /// The stimulus position (row, column in checkers) a unit looks at: the centre of the bounding box of the pixels its
-    /// response depends on, found from its input gradients over <paramref name="samples"/> Gaussian white-noise windows
+    /// response depends on (<see cref="GradientReceptiveFields.Footprint"/>: its input gradients over <paramref name="samples"/> Gaussian white-noise windows)
     /// (for a BN-CNN's layer-1 unit (c, i, j) with k×k kernels, (i + (k − 1)/2, j + (k − 1)/2)). Works for any model;
     /// a unit whose gradient is zero everywhere gives (NaN, NaN).
     /// </summary>
     public static (double Row, double Column) StimulusCentre(RetinaModel model, UnitAddress unit, int samples = 8)
     {
-        using var scope = torch.NewDisposeScope();
-        var spec = model.Spec;
-        using var generator = new Generator(1); // a fixed draw: the centre does not depend on the global seed
-        var inputs = torch.randn([samples, spec.History, spec.Height, spec.Width], generator: generator);
-        var gradients = GradientReceptiveFields.Gradients(model, inputs, unit);
-        var support = gradients.abs().sum([0, 1]).cpu() > 0; // (H, W)
+        using var support = GradientReceptiveFields.Footprint(model, unit, samples); // (H, W)
         if (!support.any().item<bool>()) return (double.NaN, double.NaN);
-        var rows = support.any(1).nonzero().flatten();
-        var columns = support.any(0).nonzero().flatten();
+        using var rows = support.any(1).nonzero().flatten();
+        using var columns = support.any(0).nonzero().flatten();
         double Middle(Tensor t) => (t.min().item<long>() + t.max().item<long>()) / 2.0;
         return (Middle(rows), Middle(columns));
     }

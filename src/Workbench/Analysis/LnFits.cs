@@ -9,7 +9,8 @@ namespace Workbench.Analysis;
 
 /// <summary>
 /// LN fits of any model unit (any layer, addressed by <see cref="UnitAddress"/>) or recorded cell: the filter is the
-/// unit's spike-triggered average on the training blocks normalised to unit length; the generator signal is each window
+/// unit's spike-triggered average on the training blocks (for model units, within the unit's footprint:
+/// <see cref="LnFitOptions.RestrictToFootprint"/>) normalised to unit length; the generator signal is each window
 /// projected on it; the nonlinearity is the mean response in equal-count bins of the generator
 /// (<see cref="BinnedNonlinearity"/>, the reverse-correlation LN model's own), optionally with a
 /// <see cref="SoftplusNonlinearity"/> fitted to the bins; the prediction (the binned nonlinearity interpolated) is
@@ -34,7 +35,24 @@ public static class LnFits
         void Stream(IReadOnlyList<WindowRange> ranges, Action<Tensor, Tensor> visit) =>
             LayerProbe.ForEachBatch(model, windows, ranges, layers,
                 b => visit(b.Inputs.to(float32, CPU).flatten(1), LayerProbe.Select(b.Activations, units).to(float32, CPU)), o.BatchSize);
-        return Run(windows, units.Select(u => u.ToString()).ToList(), Stream, o);
+        using var footprints = o.RestrictToFootprint ? Footprints(model, units, windows.History) : null;
+        return Run(windows, units.Select(u => u.ToString()).ToList(), Stream, o, footprints);
+    }
+
+    /// <summary>
+    /// Each unit's footprint as a <c>(U, History·H·W)</c> float64 mask (every frame of the window over the footprint's pixels);
+    /// a unit without one (zero gradient on every sample) keeps the whole window.
+    /// </summary>
+    private static Tensor Footprints(RetinaModel model, IReadOnlyList<UnitAddress> units, int history)
+    {
+        using var scope = torch.NewDisposeScope();
+        var masks = units.Select(u =>
+        {
+            var pixels = GradientReceptiveFields.Footprint(model, u);
+            if (!pixels.any().item<bool>()) pixels = torch.ones_like(pixels);
+            return pixels.to(float64).unsqueeze(0).expand(history, -1, -1).flatten();
+        }).ToArray();
+        return torch.stack(masks).MoveToOuterDisposeScope();
     }
 
     /// <summary>As <see cref="Fit(RetinaModel, HistoryWindows, IReadOnlyList{UnitAddress}, LnFitOptions?)"/> over every window of a bare stimulus <c>(T, H, W)</c>.</summary>
@@ -75,7 +93,7 @@ public static class LnFits
     }
 
     private static IReadOnlyList<LnFit> Run(HistoryWindows windows, IReadOnlyList<string> names,
-        Action<IReadOnlyList<WindowRange>, Action<Tensor, Tensor>> stream, LnFitOptions o)
+        Action<IReadOnlyList<WindowRange>, Action<Tensor, Tensor>> stream, LnFitOptions o, Tensor? footprints = null)
     {
         var split = TimeSplit.Blocks(windows.Count, windows.History, o.TestFraction, o.TestBlocks);
         if (split.TrainingCount < 2L * o.Bins)
@@ -91,6 +109,7 @@ public static class LnFits
             stream(split.Training, (x, r) => { acc.Add(r, x); trainResponses.Add(r.MoveToOuterDisposeScope()); });
             sta = acc.Result(); // (U, D) float64
         }
+        if (footprints is not null) sta = sta * footprints.to(sta.device);
         var (unitFilters, norms) = Normalise(sta);
         var filters = unitFilters.to(float32); // (U, D)
 
