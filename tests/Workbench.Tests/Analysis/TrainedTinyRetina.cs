@@ -11,13 +11,16 @@ namespace Workbench.Tests.Analysis;
 
 /// <summary>
 /// The tiny preset simulated once (seed <see cref="SimulationSeed"/>, through <see cref="SimulationCache"/>: the quick
-/// notebooks use the same entry, so whichever runs second reuses it) and a BN-CNN fitted to its natural-scene training
+/// notebooks ask for the same preset and seed, so a run made by the same library build is reused) and a BN-CNN fitted to its natural-scene training
 /// recording (seed <see cref="TrainingSeed"/>, <see cref="TestTorch.Threads"/> threads, a fixed budget of
 /// <see cref="Options"/>), shared by the ground-truth checks of a test class, which only read them.
 /// </summary>
 public sealed class TrainedTinyRetina : IDisposable
 {
+    /// <summary>Seed of the simulation (the notebooks' default).</summary>
     public const int SimulationSeed = 1;
+
+    /// <summary>Seed of the BN-CNN's initialisation and batch order.</summary>
     public const int TrainingSeed = 1;
 
     /// <summary>
