@@ -10,7 +10,7 @@ namespace Workbench.Analysis;
 /// <param name="Control">The best unit for the time-shuffled potential (circularly shifted by
 /// <see cref="InterneuronMatches.ControlShift"/> windows), which must come out near zero.</param>
 /// <param name="ControlMaxAbsR">The largest |r| of any unit with the time-shuffled potential.</param>
-/// <param name="BestRow">Stimulus row (checkers) at the centre of the best unit's receptive-field footprint (<see cref="InterneuronMatching.StimulusCentre"/>).</param>
+/// <param name="BestRow">Stimulus row (checkers) of the centre of the best unit's receptive field (<see cref="InterneuronMatching.ReceptiveFieldCentre"/>).</param>
 /// <param name="BestColumn">Stimulus column of that centre.</param>
 /// <param name="Distance">Distance (checkers) from that centre to the interneuron's recorded position, when the recording gives one.</param>
 /// <param name="DataEfficiency">For each k: the best unit chosen from the first k seconds and an LN model fitted to the interneuron on them, both scored on the rest (Fig. 2H-I).</param>

@@ -2,6 +2,7 @@ using TorchSharp;
 using Workbench.Data;
 using Workbench.Data.Interneurons;
 using Workbench.Models;
+using Workbench.Statistics;
 using static TorchSharp.torch;
 
 namespace Workbench.Analysis;
@@ -146,7 +147,7 @@ public static class InterneuronMatching
                     new UnitCorrelation(Address(layout, chosen), c.Train[i, chosen]), c.HeldOut[i, chosen], c.HeldOut[i, heldBest], c.Ln.Train[i], c.Ln.HeldOut[i]);
             }).ToList();
             var cell = recording.Cells[i];
-            var (row, column) = StimulusCentre(model, ranked[0].Unit);
+            var (row, column) = ReceptiveFieldCentre(model, ranked[0].Unit);
             double? distance = cell.Row is double r && cell.Column is double c ? Math.Sqrt((row - r) * (row - r) + (column - c) * (column - c)) : null;
             matches.Add(new InterneuronMatch(cell, maps, ranked[0], ranked,
                 new UnitCorrelation(Address(layout, controlBest), all[cells + i, controlBest]), controlMax, row, column, distance, efficiency));
@@ -169,6 +170,26 @@ public static class InterneuronMatching
             var mean = Enumerable.Range(0, ranks).Select(k => curves.Average(c => c[k])).ToList();
             return new TypeRanking(g.Key, curves.Count, mean);
         }).OrderBy(t => t.Type, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The centre (row, column in checkers) of a unit's receptive field: the energy centroid of its gradient receptive field
+    /// averaged over <paramref name="samples"/> Gaussian white-noise windows (a fixed draw), found as recorded cells' centres
+    /// are (<see cref="ReverseCorrelation.Centres"/>: the centroid of Σₜ g² over the 5x5 checkers around its peak). Unlike
+    /// <see cref="StimulusCentre"/> (the middle of the footprint) it follows where inside its kernel a learned unit actually
+    /// looks: a BN-CNN layer-1 kernel is 15 checkers wide, and its weight may sit anywhere in it. (NaN, NaN) when the
+    /// gradient is zero everywhere.
+    /// </summary>
+    public static (double Row, double Column) ReceptiveFieldCentre(RetinaModel model, UnitAddress unit, int samples = 8)
+    {
+        using var scope = torch.NewDisposeScope();
+        var spec = model.Spec;
+        using var generator = new Generator(1); // a fixed draw: the centre does not depend on the global seed
+        var inputs = torch.randn([samples, spec.History, spec.Height, spec.Width], generator: generator);
+        var field = GradientReceptiveFields.Gradients(model, inputs, unit).mean([0], keepdim: true).to(float64).cpu();
+        if (field.abs().max().item<double>() == 0) return (double.NaN, double.NaN);
+        var centre = ReverseCorrelation.Centres(field)[0];
+        return (centre.Row, centre.Column);
     }
 
     /// <summary>

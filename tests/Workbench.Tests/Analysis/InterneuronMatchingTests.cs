@@ -78,8 +78,21 @@ public class InterneuronMatchingTests(ITestOutputHelper output)
         Assert.InRange(match.Best.R, expected - PlantedSigmas * standardError, expected + PlantedSigmas * standardError);
         Assert.Equal(match.Best.R, match.Maps[0][channel, row, column]);
         Assert.Equal(4 + 3, match.Ranked.Count);
-        Assert.Equal((row + 2.0, column + 2.0), (match.BestRow, match.BestColumn)); // 5x5 kernel: centred two checkers in
-        Assert.Equal(Math.Sqrt(2), match.Distance!.Value, 12);
+        // The unit is linear in the stimulus with kernel w: its receptive field's energy Σ_f w² centred as recorded cells'
+        // are (the centroid over the checkers within 2 of the peak), offset by the unit's position.
+        var energy = new double[5, 5];
+        for (int f = 0; f < History; f++)
+            for (int p = 0; p < 5; p++)
+                for (int q = 0; q < 5; q++) energy[p, q] += w[(f * 5 + p) * 5 + q] * w[(f * 5 + p) * 5 + q];
+        int peak = Enumerable.Range(0, 25).MaxBy(i => energy[i / 5, i % 5]);
+        double total = 0, sumRow = 0, sumColumn = 0;
+        for (int p = Math.Max(0, peak / 5 - 2); p <= Math.Min(4, peak / 5 + 2); p++)
+            for (int q = Math.Max(0, peak % 5 - 2); q <= Math.Min(4, peak % 5 + 2); q++)
+                (total, sumRow, sumColumn) = (total + energy[p, q], sumRow + energy[p, q] * p, sumColumn + energy[p, q] * q);
+        double centreRow = row + sumRow / total, centreColumn = column + sumColumn / total;
+        Assert.Equal(centreRow, match.BestRow, 1e-4);
+        Assert.Equal(centreColumn, match.BestColumn, 1e-4);
+        Assert.Equal(Math.Sqrt(Math.Pow(centreRow - (row + 1), 2) + Math.Pow(centreColumn - (column + 3), 2)), match.Distance!.Value, 1e-4);
         Assert.True(match.ControlMaxAbsR < ControlBoundSigmas / Math.Sqrt(windows), $"control max |r| {match.ControlMaxAbsR}");
 
         Assert.Equal(2, match.DataEfficiency.Count);
@@ -172,6 +185,29 @@ public class InterneuronMatchingTests(ITestOutputHelper output)
         Assert.Equal((5.0, 7.0), InterneuronMatching.StimulusCentre(model, new UnitAddress("bn1", 1, 3, 5)));
         Assert.Equal((2.0, 9.0), InterneuronMatching.StimulusCentre(model, new UnitAddress("relu1", 3, 0, 7)));
         Assert.Equal((5.0, 3.0), InterneuronMatching.StimulusCentre(model, new UnitAddress("bn2", 2, 2, 0)));
+    }
+
+    /// <summary>
+    /// Oracle: a planted kernel. With channel 1's 5x5 kernel a single weight at kernel offset (0, 4) (every frame), layer-1
+    /// unit (1, i, j) sees only stimulus pixel (i, j + 4): its receptive-field centre is exactly there. An unplanted channel's
+    /// footprint is its whole kernel (middle (i + 2, j + 2)), and its centre lies somewhere inside it.
+    /// </summary>
+    [Fact]
+    public void ReceptiveFieldCentres_FollowWhereTheKernelsWeightLies()
+    {
+        TestTorch.Cpu(seed: 125);
+        using var model = ProbeFixtures.SmallBnCnn();
+        using (torch.no_grad())
+        {
+            var w = model.get_parameter("conv1.weight")!;
+            w[1].zero_();
+            w[1][.., 0, 4] = torch.tensor(1f);
+        }
+        Assert.Equal((3.0, 9.0), InterneuronMatching.ReceptiveFieldCentre(model, new UnitAddress("bn1", 1, 3, 5)));
+        Assert.Equal((5.0, 7.0), InterneuronMatching.StimulusCentre(model, new UnitAddress("bn1", 0, 3, 5)));   // a full kernel's middle
+        var (row, column) = InterneuronMatching.ReceptiveFieldCentre(model, new UnitAddress("bn1", 0, 3, 5));
+        Assert.InRange(row, 3, 7);   // an unplanted (random) kernel: somewhere inside its footprint
+        Assert.InRange(column, 5, 9);
     }
 
     /// <summary>Errors name what is wrong: a model without the default layers, a stimulus of the wrong size, a choosing stretch longer than the recording.</summary>
