@@ -34,7 +34,9 @@ public sealed class InterneuronsCommand : ICommand
         ReLU), the stimulus z-scored with its own statistics. Printed per interneuron: its best unit (layer, channel, row,
         column) and r, and the largest |r| of any unit with the time-shuffled potential (a control that should be near 0).
         When the file gives the interneurons' positions, also the distance (checkers) from the best unit's receptive-field
-        centre to the interneuron's position.
+        centre to the interneuron's position; then per interneuron the data-efficiency curve (Fig. 2H-I): for each length k
+        (1, 2, 5, 10, ... s while a tenth of the recording is left) the held-out r of the unit chosen from the first k s and
+        of an LN model fitted to the interneuron on the same k s ('-' where k is too short for its bins).
         --json writes the full result: correlation maps, ranked channels, the control and the data-efficiency curve.
         --report writes a standalone HTML page (plotly.js inlined): best match per interneuron against the control, the
         ranked correlation per interneuron type and layer (Fig. 2G), the data-efficiency curves (Fig. 2H-I) and every
@@ -78,6 +80,13 @@ public sealed class InterneuronsCommand : ICommand
         foreach (var m in matches.Cells)
             Console.WriteLine($"  {m.Cell.Index,-5} {m.Cell.Type.PadRight(typeWidth)} {m.Best.Unit,-24} {m.Best.R,7:F3} {m.ControlMaxAbsR,11:F3}" +
                               (located ? $" {(m.Distance is double d ? d.ToString("F1") : "-"),8}" : ""));
+        if (matches.Cells.Any(m => m.DataEfficiency.Count > 0))
+        {
+            // Fig. 2H-I in numbers: per k, the held-out r of the unit chosen from the first k s and of an LN fitted on them.
+            Console.WriteLine("  data efficiency, held-out r of the unit chosen from the first k s / of an LN fitted to the cell on them:");
+            foreach (var m in matches.Cells)
+                Console.WriteLine($"  {m.Cell.Index,-5} " + string.Join("  ", m.DataEfficiency.Select(p => $"{p.Seconds:G4} s: {p.HeldOutR:F2}/{(double.IsNaN(p.LnHeldOutR) ? "-" : p.LnHeldOutR.ToString("F2"))}")));
+        }
         if (a.Option("json") is { } json)
         {
             JsonFiles.Write(json, new { Model = $"{info.Spec.Kind} ({run})", Data = Path.GetFullPath(data), matches.Stimulus, matches.Layers, matches.Windows,

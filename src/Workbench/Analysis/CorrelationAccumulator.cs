@@ -17,17 +17,15 @@ internal sealed class CorrelationAccumulator : IDisposable
     /// <summary>Units whose standard deviation is below this fraction of their RMS level vary only by float32 rounding: r = 0.</summary>
     public const double ConstantFraction = 1e-6;
 
-    private readonly long[] _bounds;
+    private readonly WindowSegments _bounds;
     private readonly Sums?[] _segments;
     private Tensor? _shiftX, _shiftY;
 
     /// <summary>Segment s holds the windows <c>[bounds[s], bounds[s + 1])</c>; <paramref name="bounds"/> ascend strictly.</summary>
     public CorrelationAccumulator(IReadOnlyList<long> bounds)
     {
-        if (bounds.Count < 2 || bounds.Zip(bounds.Skip(1)).Any(p => p.Second <= p.First))
-            throw new ArgumentException($"Segment bounds must ascend strictly; got {string.Join(", ", bounds)}.", nameof(bounds));
-        _bounds = bounds.ToArray();
-        _segments = new Sums?[_bounds.Length - 1];
+        _bounds = new WindowSegments(bounds);
+        _segments = new Sums?[_bounds.Count];
     }
 
     /// <summary>Number of segments.</summary>
@@ -46,15 +44,10 @@ internal sealed class CorrelationAccumulator : IDisposable
         }
         var xc = x64 - _shiftX;
         var yc = y64 - _shiftY!;
-        int row = 0;
-        while (row < indices.Length)
+        foreach (var (s, row, length) in _bounds.Runs(indices))
         {
-            int s = Segment(indices[row]);
-            int end = row;
-            while (end < indices.Length && indices[end] < _bounds[s + 1]) end++;
             var sums = _segments[s] ??= new Sums(xc.shape[1], yc.shape[1], xc.device);
-            sums.Add(xc.narrow(0, row, end - row), yc.narrow(0, row, end - row));
-            row = end;
+            sums.Add(xc.narrow(0, row, length), yc.narrow(0, row, length));
         }
     }
 
@@ -83,14 +76,6 @@ internal sealed class CorrelationAccumulator : IDisposable
         var valid = varyY.unsqueeze(1).logical_and(varyX.unsqueeze(0));
         var r = cov / (vy.unsqueeze(1) * vx.unsqueeze(0)).sqrt();
         return torch.where(valid, r.clamp(-1, 1), torch.zeros_like(r)).MoveToOuterDisposeScope();
-    }
-
-    private int Segment(long index)
-    {
-        if (index < _bounds[0] || index >= _bounds[^1])
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"Window {index} lies outside the segments [{_bounds[0]}, {_bounds[^1]}).");
-        int s = Array.BinarySearch(_bounds, index);
-        return s >= 0 ? s : ~s - 1;
     }
 
     public void Dispose()

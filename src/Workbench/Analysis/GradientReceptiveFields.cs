@@ -52,6 +52,27 @@ public static class GradientReceptiveFields
         }
     }
 
+    /// <summary>Relative threshold of <see cref="Footprint"/>: pixels below this fraction of the strongest one are outside.</summary>
+    public const double FootprintThreshold = 1e-4;
+
+    /// <summary>
+    /// The stimulus pixels a unit's response depends on: <c>(H, W)</c> bool, true where the unit's input gradient, summed in
+    /// magnitude over time and over <paramref name="samples"/> Gaussian white-noise windows (a fixed draw, independent of
+    /// the global seed), exceeds <see cref="FootprintThreshold"/> of the largest pixel's. For a BN-CNN layer-1 unit it is
+    /// its kernel's k x k square (exactly zero gradient elsewhere); for the synthetic retina it cuts its Gaussian tails.
+    /// All false when the gradient is zero everywhere (e.g. a unit silenced by its rectification on every sample).
+    /// </summary>
+    public static Tensor Footprint(RetinaModel model, UnitAddress unit, int samples = 8)
+    {
+        using var scope = torch.NewDisposeScope();
+        var spec = model.Spec;
+        using var generator = new Generator(1);
+        var inputs = torch.randn([samples, spec.History, spec.Height, spec.Width], generator: generator);
+        var weight = Gradients(model, inputs, unit).abs().sum([0, 1]).to(float64).cpu(); // (H, W)
+        double peak = weight.max().item<double>();
+        return (peak > 0 ? weight > FootprintThreshold * peak : torch.zeros_like(weight, dtype: ScalarType.Bool)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// The IRF of <paramref name="unit"/> at every window of <paramref name="ranges"/>, their average, each IRF's
     /// correlation with the average and the fraction with reversed polarity. IRFs are kept for the correlations when they

@@ -13,7 +13,7 @@ namespace Workbench.Analysis;
 /// <param name="BestRow">Stimulus row (checkers) at the centre of the best unit's receptive-field footprint (<see cref="InterneuronMatching.StimulusCentre"/>).</param>
 /// <param name="BestColumn">Stimulus column of that centre.</param>
 /// <param name="Distance">Distance (checkers) from that centre to the interneuron's recorded position, when the recording gives one.</param>
-/// <param name="DataEfficiency">The best unit chosen from the first k seconds, scored on the rest, for each k (Fig. 2H-I, model half).</param>
+/// <param name="DataEfficiency">For each k: the best unit chosen from the first k seconds and an LN model fitted to the interneuron on them, both scored on the rest (Fig. 2H-I).</param>
 public sealed record InterneuronMatch(InterneuronCell Cell, IReadOnlyList<CorrelationMap> Maps, UnitCorrelation Best,
     IReadOnlyList<UnitCorrelation> Ranked, UnitCorrelation Control, double ControlMaxAbsR, double BestRow, double BestColumn, double? Distance,
     IReadOnlyList<DataEfficiencyPoint> DataEfficiency);

@@ -29,6 +29,12 @@ public sealed record InterneuronMatchOptions
     /// <summary>Choose best units by |r| instead of r (the reference's figure pipeline does; its docstring advises against it for publication).</summary>
     public bool Absolute { get; init; }
 
+    /// <summary>
+    /// Equal-count bins of the nonlinearity of the LN model the data-efficiency curve fits to each interneuron (default 20,
+    /// as <see cref="LnFitOptions.Bins"/>); choosing stretches shorter than twice this many windows get no LN fit (NaN).
+    /// </summary>
+    public int LnBins { get; init; } = 20;
+
     /// <summary>Windows per forward pass.</summary>
     public int BatchSize { get; init; } = 128;
 }

@@ -10,16 +10,26 @@ namespace Workbench.Analysis;
 /// Interneuron matching (Maheswaranathan et al. 2023, Fig. 2F-I; torch-deep-retina's <c>intracellular.get_intr_cors</c>):
 /// the Pearson correlation of each recorded interneuron's membrane potential with every unit of a model's layers 1 and 2,
 /// before their nonlinearity, at every position, over the interneuron's own stimulus; the best match; each channel's best
-/// unit ranked; a time-shuffled control; and the data-efficiency curve of the best match.
+/// unit ranked; a time-shuffled control; and the data-efficiency curve of the best match against an LN model fitted
+/// directly to the interneuron on the same data.
 /// </summary>
 /// <remarks>
 /// <para>One streamed pass (<see cref="LayerProbe.ForEachBatch"/>, no autograd) computes everything: per batch the
 /// activations of all probed units <c>(B, U)</c> meet the potentials and their shuffled copies <c>(B, 2N)</c> in float64 sums
 /// (Σx, Σx², Σy, Σy² and one matmul for Σyxᵀ), kept per stretch of windows so the choosing stretches and held-out rests of
-/// the data-efficiency curve come from the same pass.</para>
+/// the data-efficiency curve come from the same pass. The same pass sums, per choosing-stretch boundary, the STA of the
+/// potentials (the float64 windows <c>(B, History·H·W)</c> against the potentials <c>(B, N)</c>, one matmul) for the LN
+/// half.</para>
 /// <para>Window k (frames k … k + History − 1) is paired with potential sample k + History, as windows are paired with
 /// response bins everywhere in the workbench; the reference likewise drops the first 40 samples of each potential.</para>
-/// <para>The LN half of Fig. 2H-I (an LN model fitted directly to the interneuron on the same k seconds) is not here yet.</para>
+/// <para>The LN half of Fig. 2H-I: for each choosing stretch of k seconds an LN model is fitted directly to each
+/// interneuron's potential on the same windows (<see cref="LnFits"/>' steps: normalised STA filter, equal-count binned
+/// nonlinearity, interpolated prediction) and scored on the same held-out windows as the chosen unit
+/// (<see cref="DataEfficiencyPoint.LnHeldOutR"/>). After the streamed pass, one stimulus-only pass projects every window on
+/// all stretches' filters at once. Memory: the STA sums take (LN-fitted stretches) × cells × History·H·W float64s
+/// (10 stretches × 10 cells of 40×50×50 frames: 80 MB) and the filters as much again; one batch's windows are held once
+/// more in float64 (128 × 40×50×50: 100 MB). Time: the generator pass projects every window on (LN-fitted stretches) ×
+/// cells filters, 2 × that × History·H·W flops a window.</para>
 /// </remarks>
 public static class InterneuronMatching
 {
@@ -33,8 +43,17 @@ public static class InterneuronMatching
 
     /// <summary>Matches every interneuron of <paramref name="recording"/> with the units of <paramref name="model"/>'s layers.</summary>
     /// <exception cref="ArgumentException">The model lacks a layer (the message lists its layers), the stimulus does not fit
-    /// the model, the recording is too short, or a training length leaves nothing to score on.</exception>
-    public static InterneuronMatches Match(RetinaModel model, InterneuronStimulus recording, InterneuronMatchOptions? options = null)
+    /// the model, the recording is too short, a training length leaves nothing to score on, or
+    /// <see cref="InterneuronMatchOptions.LnBins"/> is below 2.</exception>
+    public static InterneuronMatches Match(RetinaModel model, InterneuronStimulus recording, InterneuronMatchOptions? options = null) =>
+        Match(model, recording, options, lnFilters: null);
+
+    /// <summary>
+    /// As <see cref="Match(RetinaModel, InterneuronStimulus, InterneuronMatchOptions?)"/>, showing <paramref name="lnFilters"/>
+    /// each LN-fitted choosing stretch's length (seconds) and its normalised filters <c>(cells, History·H·W)</c> float64
+    /// (valid during the call only), for tests.
+    /// </summary>
+    internal static InterneuronMatches Match(RetinaModel model, InterneuronStimulus recording, InterneuronMatchOptions? options, Action<double, Tensor>? lnFilters)
     {
         options ??= new InterneuronMatchOptions();
         var layers = options.Layers ?? DefaultLayers;
@@ -54,6 +73,10 @@ public static class InterneuronMatching
             throw new ArgumentException($"Interneuron stimulus '{recording.Key}' has {frames} frames; a model with {history} frames of history needs at least {history + 8}.", nameof(recording));
 
         var splits = Splits(options, windows, history);
+        if (options.LnBins < 2) throw new ArgumentException($"InterneuronMatchOptions.LnBins must be at least 2; got {options.LnBins}.", nameof(options));
+        // The LN half needs STA sums only over the choosing stretches it fits, kept per stretch boundary.
+        var lnBounds = splits.Where(s => s.Train >= 2L * options.LnBins).Select(s => s.Train).Prepend(0).Distinct().Order().ToList();
+        long lnEnd = lnBounds[^1];
         var bounds = splits.SelectMany(s => new[] { s.Train, s.Train + history }).Append(0).Append(windows).Distinct().Order().ToList();
         long shift = options.ControlShift ?? new Random(options.Seed).NextInt64(windows / 4, 3 * windows / 4 + 1);
         if (shift <= 0 || shift >= windows)
@@ -70,22 +93,33 @@ public static class InterneuronMatching
         using var targets = torch.cat([potentials, control], 1);
 
         using var accumulator = new CorrelationAccumulator(bounds);
+        using var staSums = lnEnd > 0 ? new StaAccumulator(lnBounds) : null;
+        (double[] Train, double[] HeldOut)[] ln;
         using (var windowed = new StimulusWindows(stimulus, (int)history))
         {
             var device = LayerProbe.Placement(model).Device;
             using var onDevice = targets.to(device);
+            // One float64 batch of windows, reused: a fresh (B, D) float64 tensor a batch costs ten times the copy.
+            using var windows64 = staSums is not null ? torch.empty([Math.Min(options.BatchSize, lnEnd), history * spec.Height * spec.Width], float64, device) : null;
             LayerProbe.ForEachBatch(model, windowed.Windows, windowed.All, layers, b =>
             {
                 var x = torch.cat(layers.Select(l => b.Activations[l].flatten(1)).ToArray(), 1);
                 var y = onDevice.index_select(0, torch.tensor(b.Indices, int64, device));
                 accumulator.Add(b.Indices, x, y);
+                // The STA of the potentials over the LN's choosing stretches: float64 windows (B, D) against the potentials (B, N), one matmul.
+                int found = Array.BinarySearch(b.Indices, lnEnd); // indices ascend: those below lnEnd are a prefix
+                int within = found >= 0 ? found : ~found;
+                if (staSums is not null && within > 0)
+                    staSums.Add(b.Indices[..within], y.narrow(0, 0, within).narrow(1, 0, cells),
+                        windows64!.narrow(0, 0, within).copy_(b.Inputs.narrow(0, 0, within).flatten(1)));
             }, options.BatchSize);
+            ln = FitLn(staSums, lnBounds, splits, windowed.Windows, potentials, options, lnFilters);
         }
 
         double[,] all = Values(accumulator, Enumerable.Range(0, accumulator.Segments));
-        var curves = splits.Select(s => (Split: s,
+        var curves = splits.Select((s, j) => (Split: s,
             Train: Values(accumulator, SegmentsWithin(bounds, 0, s.Train)),
-            HeldOut: Values(accumulator, SegmentsWithin(bounds, s.Train + history, windows)))).ToList();
+            HeldOut: Values(accumulator, SegmentsWithin(bounds, s.Train + history, windows)), Ln: ln[j])).ToList();
 
         var matches = new List<InterneuronMatch>(cells);
         for (int i = 0; i < cells; i++)
@@ -109,7 +143,7 @@ public static class InterneuronMatching
                 int chosen = Best(c.Train, i, options.Absolute);
                 int heldBest = Best(c.HeldOut, i, options.Absolute);
                 return new DataEfficiencyPoint(c.Split.Seconds, c.Split.Train, windows - c.Split.Train - history,
-                    new UnitCorrelation(Address(layout, chosen), c.Train[i, chosen]), c.HeldOut[i, chosen], c.HeldOut[i, heldBest]);
+                    new UnitCorrelation(Address(layout, chosen), c.Train[i, chosen]), c.HeldOut[i, chosen], c.HeldOut[i, heldBest], c.Ln.Train[i], c.Ln.HeldOut[i]);
             }).ToList();
             var cell = recording.Cells[i];
             var (row, column) = StimulusCentre(model, ranked[0].Unit);
@@ -139,21 +173,16 @@ public static class InterneuronMatching
 
     /// <summary>
     /// The stimulus position (row, column in checkers) a unit looks at: the centre of the bounding box of the pixels its
-    /// response depends on, found from its input gradients over <paramref name="samples"/> Gaussian white-noise windows
+    /// response depends on (<see cref="GradientReceptiveFields.Footprint"/>: its input gradients over <paramref name="samples"/> Gaussian white-noise windows)
     /// (for a BN-CNN's layer-1 unit (c, i, j) with k×k kernels, (i + (k − 1)/2, j + (k − 1)/2)). Works for any model;
     /// a unit whose gradient is zero everywhere gives (NaN, NaN).
     /// </summary>
     public static (double Row, double Column) StimulusCentre(RetinaModel model, UnitAddress unit, int samples = 8)
     {
-        using var scope = torch.NewDisposeScope();
-        var spec = model.Spec;
-        using var generator = new Generator(1); // a fixed draw: the centre does not depend on the global seed
-        var inputs = torch.randn([samples, spec.History, spec.Height, spec.Width], generator: generator);
-        var gradients = GradientReceptiveFields.Gradients(model, inputs, unit);
-        var support = gradients.abs().sum([0, 1]).cpu() > 0; // (H, W)
+        using var support = GradientReceptiveFields.Footprint(model, unit, samples); // (H, W)
         if (!support.any().item<bool>()) return (double.NaN, double.NaN);
-        var rows = support.any(1).nonzero().flatten();
-        var columns = support.any(0).nonzero().flatten();
+        using var rows = support.any(1).nonzero().flatten();
+        using var columns = support.any(0).nonzero().flatten();
         double Middle(Tensor t) => (t.min().item<long>() + t.max().item<long>()) / 2.0;
         return (Middle(rows), Middle(columns));
     }
@@ -186,6 +215,43 @@ public static class InterneuronMatching
             splits.Add(new Split(seconds, n));
         }
         return splits;
+    }
+
+    /// <summary>
+    /// The LN half of the data-efficiency curve, per split the LN's r on its choosing stretch and on the held-out windows of
+    /// each cell (NaN for stretches too short for the bins): filters from the segmented STA sums, then one stimulus-only
+    /// pass projecting every window on every split's filters at once (one matmul a batch), then per split the binned
+    /// nonlinearity of its stretch and its prediction on its held-out windows (<see cref="LnFits"/>' own steps).
+    /// Holds the filters, splits × cells × History·H·W float64s (and a float32 copy), and the generator signals, windows ×
+    /// splits × cells float32s.
+    /// </summary>
+    private static (double[] Train, double[] HeldOut)[] FitLn(StaAccumulator? staSums, List<long> lnBounds, List<Split> splits,
+        HistoryWindows windows, Tensor potentials, InterneuronMatchOptions options, Action<double, Tensor>? observe)
+    {
+        int cells = (int)potentials.shape[1];
+        long count = potentials.shape[0], history = windows.History;
+        var result = splits.Select(_ => (Enumerable.Repeat(double.NaN, cells).ToArray(), Enumerable.Repeat(double.NaN, cells).ToArray())).ToArray();
+        var fitted = Enumerable.Range(0, splits.Count).Where(j => splits[j].Train >= 2L * options.LnBins).ToList();
+        if (staSums is null || fitted.Count == 0) return result;
+        using var scope = torch.NewDisposeScope();
+        var filters = torch.cat(fitted.Select(j =>
+        {
+            var (f, _) = LnFits.Normalise(staSums.Result(Enumerable.Range(0, lnBounds.IndexOf(splits[j].Train))));
+            f = f.cpu();
+            observe?.Invoke(splits[j].Seconds, f);
+            return f;
+        }).ToArray(), 0); // (fitted · cells, D)
+        var generators = LnFits.Generators(windows, [new WindowRange(0, count)], filters.to(float32), options.BatchSize); // (K, fitted · cells)
+        for (int n = 0; n < fitted.Count; n++)
+        {
+            using var splitScope = torch.NewDisposeScope();
+            long train = splits[fitted[n]].Train, heldOut = train + history;
+            var g = generators.narrow(1, n * cells, cells).to(float64);
+            var (_, _, _, trainR, testR) = LnFits.Nonlinearity(g.narrow(0, 0, train).t(), potentials.narrow(0, 0, train).t(),
+                g.narrow(0, heldOut, count - heldOut).t(), potentials.narrow(0, heldOut, count - heldOut).t(), options.LnBins);
+            result[fitted[n]] = (trainR, testR);
+        }
+        return result;
     }
 
     private static IEnumerable<int> SegmentsWithin(IReadOnlyList<long> bounds, long start, long end) =>

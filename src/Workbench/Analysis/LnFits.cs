@@ -9,7 +9,8 @@ namespace Workbench.Analysis;
 
 /// <summary>
 /// LN fits of any model unit (any layer, addressed by <see cref="UnitAddress"/>) or recorded cell: the filter is the
-/// unit's spike-triggered average on the training blocks normalised to unit length; the generator signal is each window
+/// unit's spike-triggered average on the training blocks (for model units, within the unit's footprint:
+/// <see cref="LnFitOptions.RestrictToFootprint"/>) normalised to unit length; the generator signal is each window
 /// projected on it; the nonlinearity is the mean response in equal-count bins of the generator
 /// (<see cref="BinnedNonlinearity"/>, the reverse-correlation LN model's own), optionally with a
 /// <see cref="SoftplusNonlinearity"/> fitted to the bins; the prediction (the binned nonlinearity interpolated) is
@@ -34,7 +35,24 @@ public static class LnFits
         void Stream(IReadOnlyList<WindowRange> ranges, Action<Tensor, Tensor> visit) =>
             LayerProbe.ForEachBatch(model, windows, ranges, layers,
                 b => visit(b.Inputs.to(float32, CPU).flatten(1), LayerProbe.Select(b.Activations, units).to(float32, CPU)), o.BatchSize);
-        return Run(windows, units.Select(u => u.ToString()).ToList(), Stream, o);
+        using var footprints = o.RestrictToFootprint ? Footprints(model, units, windows.History) : null;
+        return Run(windows, units.Select(u => u.ToString()).ToList(), Stream, o, footprints);
+    }
+
+    /// <summary>
+    /// Each unit's footprint as a <c>(U, History·H·W)</c> float64 mask (every frame of the window over the footprint's pixels);
+    /// a unit without one (zero gradient on every sample) keeps the whole window.
+    /// </summary>
+    private static Tensor Footprints(RetinaModel model, IReadOnlyList<UnitAddress> units, int history)
+    {
+        using var scope = torch.NewDisposeScope();
+        var masks = units.Select(u =>
+        {
+            var pixels = GradientReceptiveFields.Footprint(model, u);
+            if (!pixels.any().item<bool>()) pixels = torch.ones_like(pixels);
+            return pixels.to(float64).unsqueeze(0).expand(history, -1, -1).flatten();
+        }).ToArray();
+        return torch.stack(masks).MoveToOuterDisposeScope();
     }
 
     /// <summary>As <see cref="Fit(RetinaModel, HistoryWindows, IReadOnlyList{UnitAddress}, LnFitOptions?)"/> over every window of a bare stimulus <c>(T, H, W)</c>.</summary>
@@ -75,7 +93,7 @@ public static class LnFits
     }
 
     private static IReadOnlyList<LnFit> Run(HistoryWindows windows, IReadOnlyList<string> names,
-        Action<IReadOnlyList<WindowRange>, Action<Tensor, Tensor>> stream, LnFitOptions o)
+        Action<IReadOnlyList<WindowRange>, Action<Tensor, Tensor>> stream, LnFitOptions o, Tensor? footprints = null)
     {
         var split = TimeSplit.Blocks(windows.Count, windows.History, o.TestFraction, o.TestBlocks);
         if (split.TrainingCount < 2L * o.Bins)
@@ -91,17 +109,12 @@ public static class LnFits
             stream(split.Training, (x, r) => { acc.Add(r, x); trainResponses.Add(r.MoveToOuterDisposeScope()); });
             sta = acc.Result(); // (U, D) float64
         }
-        var norms = sta.norm(1, keepdim: true); // (U, 1)
-        var filters = (sta / (norms + 1e-300)).to(float32); // (U, D)
+        if (footprints is not null) sta = sta * footprints.to(sta.device);
+        var (unitFilters, norms) = Normalise(sta);
+        var filters = unitFilters.to(float32); // (U, D)
 
         // Pass 2 (the stimulus alone): training generator signals.
-        var trainGenerator = new List<Tensor>();
-        foreach (var batch in WindowBatches.InOrder(split.Training, o.BatchSize))
-        {
-            using var batchScope = torch.NewDisposeScope();
-            var (x, _) = windows.Batch(batch);
-            trainGenerator.Add(x.to(float32, CPU).flatten(1).matmul(filters.t()).MoveToOuterDisposeScope());
-        }
+        var gTrain = Generators(windows, split.Training, filters, o.BatchSize).t().to(float64); // (U, K)
 
         // Pass 3 (the model on the held-out blocks): responses and generator signals together.
         var testResponses = new List<Tensor>();
@@ -112,13 +125,10 @@ public static class LnFits
             testGenerator.Add(x.matmul(filters.t()).MoveToOuterDisposeScope());
         });
 
-        var gTrain = torch.cat(trainGenerator, 0).t().to(float64); // (U, K)
         var rTrain = torch.cat(trainResponses, 0).t().to(float64);
         var gTest = torch.cat(testGenerator, 0).t().to(float64);
         var rTest = torch.cat(testResponses, 0).t().to(float64);
-        var (centres, means, errors) = BinnedNonlinearity.EqualCount(gTrain, rTrain, o.Bins);
-        var trainR = Correlation.PerCell(BinnedNonlinearity.Interpolate(centres, means, gTrain).t(), rTrain.t());
-        var testR = Correlation.PerCell(BinnedNonlinearity.Interpolate(centres, means, gTest).t(), rTest.t());
+        var (centres, means, errors, trainR, testR) = Nonlinearity(gTrain, rTrain, gTest, rTest, o.Bins);
 
         var result = new List<LnFit>(names.Count);
         for (int u = 0; u < names.Count; u++)
@@ -129,5 +139,47 @@ public static class LnFits
                 o.Parametric ? SoftplusNonlinearity.Fit(c, v, e) : null));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The filters of an LN model from STAs <paramref name="sta"/> <c>(U, D)</c>: each normalised to unit length, in its
+    /// dtype, with the lengths <c>(U, 1)</c>.
+    /// </summary>
+    internal static (Tensor Filters, Tensor Norms) Normalise(Tensor sta)
+    {
+        var norms = sta.norm(1, keepdim: true);
+        return (sta / (norms + 1e-300), norms);
+    }
+
+    /// <summary>
+    /// Generator signals of every window of <paramref name="ranges"/> (in order) projected on <paramref name="filters"/>
+    /// <c>(U, D)</c> float32 on the CPU: <c>(K, U)</c> float32, one stimulus-only pass, one matmul a batch.
+    /// </summary>
+    internal static Tensor Generators(HistoryWindows windows, IReadOnlyList<WindowRange> ranges, Tensor filters, int batchSize)
+    {
+        using var scope = torch.NewDisposeScope();
+        var parts = new List<Tensor>();
+        foreach (var batch in WindowBatches.InOrder(ranges, batchSize))
+        {
+            using var batchScope = torch.NewDisposeScope();
+            var (x, _) = windows.Batch(batch);
+            parts.Add(x.to(float32, CPU).flatten(1).matmul(filters.t()).MoveToOuterDisposeScope());
+        }
+        return torch.cat(parts, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The nonlinearity of LN models and how well they predict: equal-count bins (<see cref="BinnedNonlinearity.EqualCount"/>)
+    /// of the training generator signals <paramref name="gTrain"/> and responses <paramref name="rTrain"/> <c>(U, K)</c>
+    /// float64, and the Pearson r of the interpolated prediction with the responses on the training windows and on the
+    /// held-out windows (<paramref name="gTest"/>, <paramref name="rTest"/> <c>(U, K′)</c>). The tensors belong to the caller's dispose scope.
+    /// </summary>
+    internal static (Tensor Centres, Tensor Means, Tensor StandardErrors, double[] TrainR, double[] TestR) Nonlinearity(
+        Tensor gTrain, Tensor rTrain, Tensor gTest, Tensor rTest, int bins)
+    {
+        var (centres, means, errors) = BinnedNonlinearity.EqualCount(gTrain, rTrain, bins);
+        var trainR = Correlation.PerCell(BinnedNonlinearity.Interpolate(centres, means, gTrain).t(), rTrain.t());
+        var testR = Correlation.PerCell(BinnedNonlinearity.Interpolate(centres, means, gTest).t(), rTest.t());
+        return (centres, means, errors, trainR, testR);
     }
 }

@@ -77,7 +77,8 @@ public static class InterneuronCharts
 
     /// <summary>
     /// Fig. 2H-I: the held-out correlation of the unit chosen from the first k seconds, against k, one line per interneuron,
-    /// with the best held-out correlation any unit reaches as a dotted line of the same cell.
+    /// with the best held-out correlation any unit reaches (faint) and the held-out correlation of an LN model fitted to the
+    /// interneuron on the same k seconds (dashed; NaN where k is too short for its bins).
     /// </summary>
     /// <exception cref="ArgumentException">The matches carry no data-efficiency points.</exception>
     public static GenericChart DataEfficiency(InterneuronMatches matches, string? title = null)
@@ -93,6 +94,9 @@ public static class InterneuronCharts
                 Name: $"{cell}: unit chosen from k s"));
             traces.Add(CSharpChart.Line<double, double, string>(seconds, m.DataEfficiency.Select(p => p.BestHeldOutR).ToArray(),
                 Name: $"{cell}: best unit on held-out data", Opacity: 0.4));
+            if (m.DataEfficiency.Any(p => !double.IsNaN(p.LnHeldOutR)))
+                traces.Add(CSharpChart.Line<double, double, string>(seconds, m.DataEfficiency.Select(p => p.LnHeldOutR).ToArray(), ShowMarkers: true,
+                    Name: $"{cell}: LN fitted to the interneuron on k s", LineDash: StyleParam.DrawingStyle.Dash));
         }
         return CSharpChart.Combine(traces).Axes("seconds of interneuron recording used (k)", "held-out correlation")
             .Titled(title ?? "Data efficiency: the best model unit chosen from k seconds (Fig. 2H-I)").WithSize(900, 450);

@@ -158,6 +158,39 @@ public class LnFitsTests(ITestOutputHelper output)
         Assert.True(generator.TestCorrelation > 0.98, $"test r {generator.TestCorrelation}"); // ≈ cos(f, f̂)
     }
 
+    /// <summary>
+    /// A linear unit whose filter covers a 4x4 patch of a 24x24 frame, fitted from fewer windows (2,000) than the filter has
+    /// entries (5,760). Oracle: for a linear unit under white noise the STA's error has variance about |f|²/K per entry, so
+    /// the estimated filter's cosine with the true one is about 1/√(1 + D/K): 0.95 over the patch's 160 entries (the
+    /// footprint), 0.47 over the whole window. Outside the footprint the filter is exactly zero.
+    /// </summary>
+    [Fact]
+    public void Fit_RestrictsTheFilterToTheUnitsFootprint()
+    {
+        TestTorch.Cpu(seed: 17);
+        const int history = 10, size = 24, windows = 2_000;
+        var filter = torch.zeros(history, size, size);
+        filter[.., 10..14, 6..10] = torch.randn(history, 4, 4);
+        filter /= filter.norm();
+        var stimulus = torch.randn(windows + history, size, size);
+        using var model = new PlantedLn(filter, scale: 1, gain: 1, threshold: 0);
+        var unit = new UnitAddress("generator", 0);
+
+        var within = LnFits.Fit(model, stimulus, [unit])[0];
+        var whole = LnFits.Fit(model, stimulus, [unit], new LnFitOptions { RestrictToFootprint = false })[0];
+
+        double k = within.TrainWindows, expectedWithin = 1 / Math.Sqrt(1 + 160 / k), expectedWhole = 1 / Math.Sqrt(1 + history * size * size / k);
+        double cosWithin = Cosine(within.Filter, filter), cosWhole = Cosine(whole.Filter, filter);
+        output.WriteLine($"K {k}: cos within the footprint {cosWithin:F4} (expected {expectedWithin:F4}), over the window {cosWhole:F4} (expected {expectedWhole:F4}); " +
+                         $"held-out r {within.TestCorrelation:F4} vs {whole.TestCorrelation:F4}");
+        Assert.Equal(expectedWithin, cosWithin, 0.03);
+        Assert.Equal(expectedWhole, cosWhole, 0.05);
+        var outside = torch.ones(history, size, size, dtype: torch.@bool);
+        outside[.., 10..14, 6..10] = torch.tensor(false);
+        Assert.Equal(0.0, within.Filter[outside].abs().max().item<float>());
+        Assert.True(within.TestCorrelation > whole.TestCorrelation + 0.3, $"held-out r {within.TestCorrelation} vs {whole.TestCorrelation}");
+    }
+
     [Fact]
     public void FitCells_RejectsACellOutsideTheRecording()
     {

@@ -122,8 +122,8 @@ public class FigureChartsTests
         var map = new CorrelationMap("bn1", 2, 2, 3, [0.1, best, -0.3, 0, 0.2, 0, -0.5, 0.05, 0, 0, 0, 0.3]);
         var efficiency = new List<DataEfficiencyPoint>
         {
-            new(1, 100, 800, new UnitCorrelation(new UnitAddress("bn1", 1, 0, 0), 0.4), 0.2, 0.6),
-            new(2, 200, 700, new UnitCorrelation(new UnitAddress("bn1", 0, 0, 1), 0.5), 0.5, 0.6),
+            new(1, 100, 800, new UnitCorrelation(new UnitAddress("bn1", 1, 0, 0), 0.4), 0.2, 0.6, LnTrainR: 0.9, LnHeldOutR: 0.1),
+            new(2, 200, 700, new UnitCorrelation(new UnitAddress("bn1", 0, 0, 1), 0.5), 0.5, 0.6, LnTrainR: 0.8, LnHeldOutR: 0.3),
         };
         return new InterneuronMatch(new InterneuronCell(index, "bipolar"), [map], map.Best(0), [map.Best(0), map.Best(1)],
             new UnitCorrelation(new UnitAddress("bn1", 1, 1, 2), control), control, 3, 4, 1.5, efficiency);
@@ -152,6 +152,8 @@ public class FigureChartsTests
         Assert.Equal(new[] { 1.0, 2 }, Numbers(efficiency[0]!["x"]));
         Assert.Equal(new[] { 0.2, 0.5 }, Numbers(efficiency[0]!["y"]));
         Assert.Equal(new[] { 0.6, 0.6 }, Numbers(efficiency[1]!["y"]));
+        Assert.Equal(new[] { 0.1, 0.3 }, Numbers(efficiency[2]!["y"]));   // the LN fitted to the interneuron
+        Assert.Equal("dash", efficiency[2]!["line"]!["dash"]!.GetValue<string>());
     }
 
     [Fact]
