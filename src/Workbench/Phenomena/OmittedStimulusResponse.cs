@@ -43,15 +43,11 @@ public sealed class OmittedStimulusResponse : IPhenomenon
     /// <summary>Largest |slope| of delay against period (ms per ms) for an OSR.</summary>
     public double MaxSlope { get; init; } = 0.5;
 
-    /// <summary>One train's measurement.</summary>
-    /// <param name="PeriodMs">Flash period, ms.</param>
-    /// <param name="FlashPeak">Largest response over the last flash's cycle.</param>
-    /// <param name="OmissionPeak">Largest response in the window after the omitted onset.</param>
-    /// <param name="DelayMs">Time of the omission peak after the omitted onset, ms.</param>
-    /// <param name="PeakInside">Whether the omission peak lies after the window's first bin.</param>
-    /// <param name="Response">Mean-over-cells response minus its pre-train value, per response bin.</param>
-    /// <param name="Train">The stimulus's omitted-onset response index and level per response bin.</param>
-    public sealed record TrainMeasure(double PeriodMs, double FlashPeak, double OmissionPeak, double DelayMs, bool PeakInside, double[] Response, (int OmittedIndex, double[] Level) Train);
+    /// <summary>One train's measurement: period (ms), flash and omission peaks, the omission peak's delay (ms) and whether
+    /// it lies after the window's first bin, the baseline-subtracted mean response, and the train's omitted-onset response
+    /// index with the stimulus level per response bin.</summary>
+    private sealed record TrainMeasure(double PeriodMs, double FlashPeak, double OmissionPeak, double DelayMs, bool PeakInside, double[] Response,
+        (int OmittedIndex, double[] Level) Train);
 
     /// <inheritdoc/>
     public PhenomenonResult Measure(RetinaModel model, StimulusInput input, PhenomenaOptions options)
@@ -86,7 +82,9 @@ public sealed class OmittedStimulusResponse : IPhenomenon
         double flashPeak = r.Skip(lastFlash).Take(omitted - lastFlash).Max();
         var window = r.Skip(omitted).Take(WindowFrames).ToArray();
         double peakIndex = LatencyEncoding.PeakIndex(window);
-        var level = Enumerable.Range(history, r.Length).Select(f => (double)train.Movie[f, 0, 0].item<float>()).ToArray();
+        var frames = train.Movie.select(2, 0).select(1, 0).contiguous();   // the full-field level of each frame
+        var level = frames.data<float>().Skip(history).Take(r.Length).Select(v => (double)v).ToArray();
+        frames.Dispose();
         return new TrainMeasure(train.Period * Units.FramePeriod * 1000, flashPeak, window.Max(), peakIndex * Units.FramePeriod * 1000, peakIndex >= 1,
             r, (omitted, level));
     }

@@ -15,6 +15,7 @@ public static class PhenomenaBattery
     [
         new StepResponse(),
         new OmittedStimulusResponse(),
+        new ReversingGrating(),
         new FrequencyDoubling(),
         new LatencyEncoding(),
     ];

@@ -13,6 +13,7 @@ public static class PhenomenaCharts
     public static GenericChart Figure(PhenomenonResult result) => result switch
     {
         StepResponseResult r => StepResponse(r),
+        ReversingGratingResult r => ReversingGrating(r),
         LatencyEncodingResult r => LatencyEncoding(r),
         OmittedStimulusResult r => OmittedStimulus(r),
         FrequencyDoublingResult r => FrequencyDoubling(r),
@@ -23,15 +24,20 @@ public static class PhenomenaCharts
     private static string Heading(PhenomenonResult r) => $"{r.Name}: {r.Verdict}";
 
     /// <summary>The step response: the stimulus above, every cell's rate below (torch-deep-retina's <c>response1D</c>).</summary>
-    public static GenericChart StepResponse(StepResponseResult r)
+    public static GenericChart StepResponse(StepResponseResult r) => Traces(r, r.Seconds, r.Stimulus, r.Rates, r.Cells);
+
+    /// <summary>Reversing-grating responses: checker (0, 0)'s contrast above, every cell's rate below (<c>response1D</c>).</summary>
+    public static GenericChart ReversingGrating(ReversingGratingResult r) => Traces(r, r.Seconds, r.Stimulus, r.Rates, r.Cells);
+
+    private static GenericChart Traces(PhenomenonResult r, IReadOnlyList<double> times, IReadOnlyList<double> level, IReadOnlyList<double[]> rates, IReadOnlyList<int> cells)
     {
-        var seconds = r.Seconds.ToArray();
-        var stimulus = CSharpChart.Line<double, double, string>(seconds, r.Stimulus.ToArray(), Name: "stimulus", LineColor: Color.fromString("black"));
-        var rates = CSharpChart.Combine(r.Rates.Select((x, i) => CSharpChart.Line<double, double, string>(seconds, x, Name: $"cell {r.Cells[i]}")));
+        var seconds = times.ToArray();
+        var stimulus = CSharpChart.Line<double, double, string>(seconds, level.ToArray(), Name: "stimulus", LineColor: Color.fromString("black"));
+        var lines = CSharpChart.Combine(rates.Select((x, i) => CSharpChart.Line<double, double, string>(seconds, x, Name: $"cell {cells[i]}")));
         var span = (seconds[0], seconds[^1]);
         return Panels.Combine([
                 new Panel(stimulus, 0, 1, 0.78, 1, YTitle: "contrast", XRange: span),
-                new Panel(rates, 0, 1, 0, 0.7, XTitle: "time (s)", YTitle: "rate", XRange: span),
+                new Panel(lines, 0, 1, 0, 0.7, XTitle: "time (s)", YTitle: "rate", XRange: span),
             ]).Titled(Heading(r)).WithSize(900, 480);
     }
 

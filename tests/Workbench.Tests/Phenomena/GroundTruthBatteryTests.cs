@@ -23,10 +23,11 @@ public class GroundTruthBatteryTests(ITestOutputHelper output)
     {
         TestTorch.Cpu();
         using var retina = new GroundTruthModel(RetinaBuilder.Build(SimulationPresets.Tiny, seed: 1));
-        // Reduced condition sets keep this to about 750 windows (≈ 10–15 ms each on 2 cores).
+        // Reduced condition sets keep this to about 950 windows (≈ 10–15 ms each on 2 cores).
         IPhenomenon[] phenomena =
         [
             new StepResponse(),
+            new ReversingGrating { Frames = 240 },
             new LatencyEncoding { Intensities = [-0.25, -1, -2] },
             new OmittedStimulusResponse { SlopeIntervals = [6, 10] },
             new FrequencyDoubling { BarWidths = [1, 4], Phases = [0.25] },
@@ -34,7 +35,7 @@ public class GroundTruthBatteryTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var results = PhenomenaBattery.Run(retina, StimulusInput.Contrast, new PhenomenaOptions { Quick = true }, phenomena);
         output.WriteLine($"battery on tiny GroundTruthModel: {clock.Elapsed.TotalSeconds:F1} s");
-        Assert.Equal(4, results.Count);
+        Assert.Equal(5, results.Count);
         foreach (var r in results)
         {
             output.WriteLine(r.ToString());
@@ -47,12 +48,12 @@ public class GroundTruthBatteryTests(ITestOutputHelper output)
         var step = (StepResponseResult)results[0];
         Assert.Equal(4, step.Rates.Count);                           // the tiny retina's four cells
         Assert.All(step.Rates.SelectMany(x => x), v => Assert.True(v >= 0 && double.IsFinite(v)));   // rates in Hz
-        var latency = (LatencyEncodingResult)results[1];
+        var latency = (LatencyEncodingResult)results[2];
         output.WriteLine("latencies (ms): " + string.Join(", ", latency.Intensities.Zip(latency.LatenciesMs, (i, l) => $"{i}: {l:F1}")));
-        var osr = (OmittedStimulusResult)results[2];
+        var osr = (OmittedStimulusResult)results[3];
         output.WriteLine("OSR delays (ms) by period: " + string.Join(", ", osr.PeriodsMs.Zip(osr.DelaysMs, (p, d) => $"{p}: {d:F1}")) +
             "; ratios " + string.Join(", ", osr.Ratios.Select(x => x.ToString("F2"))));
-        var f2 = (FrequencyDoublingResult)results[3];
+        var f2 = (FrequencyDoublingResult)results[4];
         output.WriteLine("F2/F1 by width: " + string.Join(", ", f2.BarWidths.Zip(f2.MeanRatio, (w, m) => $"{w}: {m:F2}")));
     }
 }

@@ -117,6 +117,26 @@ public class PhenomenaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ReversingGrating_SeparatesTheLinearModelsF1FromTheSubunitsF2()
+    {
+        TestTorch.Cpu();
+        using var linear = new LinearPlanted(4, 32);
+        var l = (ReversingGratingResult)new ReversingGrating().Measure(linear, StimulusInput.Contrast, Options);
+        output.WriteLine(l.ToString());
+        Assert.Equal(Verdict.Present, l.Verdict);
+        Assert.Equal(260, l.Rates[0].Length);
+        Assert.Equal(0.4, l.Seconds[0], 1e-12);
+        Assert.Equal(1, l.Stimulus[0]);      // frame 40: frames 0…49 are the first polarity, +1 on checker 0 (phase 0)
+        Assert.Equal(-1, l.Stimulus[10]);    // frame 50
+        Assert.True(l.F2[0] < 1e-4 * l.F1[0], $"linear F2 {l.F2[0]} vs F1 {l.F1[0]}");
+        using var subunits = new SubunitPlanted(4, 32);
+        var s = (ReversingGratingResult)new ReversingGrating().Measure(subunits, StimulusInput.Contrast, Options);
+        Assert.True(s.F2[0] > s.F1[0], $"subunit F2 {s.F2[0]} vs F1 {s.F1[0]}");
+        using var constant = new ConstantPlanted(4, 32);
+        Assert.Equal(Verdict.Absent, new ReversingGrating().Measure(constant, StimulusInput.Contrast, Options).Verdict);
+    }
+
+    [Fact]
     public void AModelThatDoesNotRespond_IsInconclusive_NotAbsent()
     {
         TestTorch.Cpu();
