@@ -10,7 +10,7 @@ namespace Workbench.Phenomena;
 /// <param name="Stimulus">The stimulus contrast at each response bin's frame.</param>
 /// <param name="PeriodsMs">Flash periods of the sweep, ms.</param>
 /// <param name="DelaysMs">Omission-peak delay after the omitted onset at each period, ms.</param>
-/// <param name="Ratios">Omission-to-flash peak ratio at each period.</param>
+/// <param name="Ratios">(Omission peak − last flash cycle's minimum) / that cycle's range at each period.</param>
 public sealed record OmittedStimulusResult(string Name, Verdict Verdict, string Criterion, IReadOnlyDictionary<string, double> Numbers,
     IReadOnlyList<double> Seconds, IReadOnlyList<double> Response, IReadOnlyList<double> Stimulus,
     IReadOnlyList<double> PeriodsMs, IReadOnlyList<double> DelaysMs, IReadOnlyList<double> Ratios)

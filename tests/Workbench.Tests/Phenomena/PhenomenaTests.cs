@@ -85,11 +85,33 @@ public class PhenomenaTests(ITestOutputHelper output)
         Assert.Equal(Verdict.Present, p.Verdict);
         // By construction: flashes give 2 (darkness 2 at lag 3), the omission 2 + 2·2 = 4 on the omitted flash's two frames
         // 3 bins later; the parabola through 0, 4, 4, 0 puts the peak at 3.5 bins: 35 ms at every period.
-        Assert.Equal(2, p.Numbers["omission/flash peak ratio"], 1e-6);
+        Assert.Equal(2, p.Numbers["omission/flash ratio"], 1e-6);      // (4 − 0) / (2 − 0)
         Assert.All(p.DelaysMs, d => Assert.Equal(35, d, 1e-6));
         Assert.Equal(0, p.Numbers["delay–period slope"], 1e-9);
         Assert.Equal(0, p.Seconds[106], 1e-12);            // the reference's omitted_idx
         Assert.Equal(-2, p.Stimulus[106 - 8]);              // the last flash, one period earlier
+    }
+
+    [Fact]
+    public void OmittedStimulusResponse_IsAbsentInALinearModelWithARebound()
+    {
+        TestTorch.Cpu();
+        using var rebound = new ReboundPlanted(4, 4);
+        var r = (OmittedStimulusResult)new OmittedStimulusResponse().Measure(rebound, StimulusInput.Contrast, Options);
+        output.WriteLine(r + " delays " + string.Join(", ", r.DelaysMs) + " ratios " + string.Join(", ", r.Ratios.Select(x => x.ToString("F2"))));
+        Assert.Equal(Verdict.Absent, r.Verdict);
+    }
+
+    [Fact]
+    public void OsrJudge_NeedsARatioAPeakAfterTheOnsetAndAFlatDelay()
+    {
+        Assert.Equal(Verdict.Present, OmittedStimulusResponse.Judge(true, 1.5, true, 0.1));
+        Assert.Equal(Verdict.Absent, OmittedStimulusResponse.Judge(true, 1.5, true, -1.0));      // tied to the last flash
+        Assert.Equal(Verdict.Absent, OmittedStimulusResponse.Judge(true, 0.8, true, 0.0));       // too weak
+        Assert.Equal(Verdict.Absent, OmittedStimulusResponse.Judge(true, 1.5, false, 0.0));      // the last flash's decay
+        Assert.Equal(Verdict.Absent, OmittedStimulusResponse.Judge(true, 1.5, true, double.NaN)); // one period: no slope
+        Assert.Equal(Verdict.Inconclusive, OmittedStimulusResponse.Judge(false, 1.5, true, 0.0));
+        Assert.Equal(-1, OmittedStimulusResponse.Slope([50, 80, 120], [30, 0, -40]), 12);
     }
 
     [Fact]

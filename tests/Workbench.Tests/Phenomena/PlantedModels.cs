@@ -32,15 +32,17 @@ internal abstract class PlantedModel : RetinaModel
 /// A purely linear model (identity output): a biphasic OFF temporal filter k(l) = (l/4)e^{1−l/4} − ½(l/8)e^{1−l/8} on a
 /// Gaussian-weighted column average. No frequency doubling, no OSR, one latency for every intensity.
 /// </summary>
-internal sealed class LinearPlanted(int height, int width) : PlantedModel(nameof(LinearPlanted), height, width)
+internal class LinearPlanted(int height, int width) : PlantedModel(nameof(LinearPlanted), height, width)
 {
     public static double Kernel(int l) => l / 4.0 * Math.Exp(1 - l / 4.0) - 0.5 * (l / 8.0) * Math.Exp(1 - l / 8.0);
+
+    protected virtual double Weight(int l) => Kernel(l);
 
     protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe)
     {
         CheckInput(input);
         // Window index i is lag 40 − i.
-        var k = torch.tensor(Enumerable.Range(0, 40).Select(i => (float)Kernel(40 - i)).ToArray());
+        var k = torch.tensor(Enumerable.Range(0, 40).Select(i => (float)Weight(40 - i)).ToArray());
         var spatial = ColumnWeights(input.shape[3]).view(1, 1, 1, -1) / input.shape[2];
         var pooled = (input * spatial).sum([2, 3]);        // (B, 40)
         return -(pooled * k).sum(1, keepdim: true);      // OFF: a dark frame drives it up
@@ -125,4 +127,16 @@ internal sealed class ConstantPlanted(int height, int width) : PlantedModel(name
         CheckInput(input);
         return torch.full(input.shape[0], 1, 5f);
     }
+}
+
+/// <summary>
+/// A linear model with a strong rebound: k(l) = (l/2)e^{1−l/2} − 0.9(l/5)e^{1−l/5}. After a flash train stops, the missing
+/// flash's negative lobe no longer cancels, so the rate rises after the last flash: an "omission" response tied to the last
+/// real flash, not to the expected one.
+/// </summary>
+internal sealed class ReboundPlanted(int height, int width) : LinearPlanted(height, width)
+{
+    public static double ReboundKernel(int l) => l / 2.0 * Math.Exp(1 - l / 2.0) - 0.9 * (l / 5.0) * Math.Exp(1 - l / 5.0);
+
+    protected override double Weight(int l) => ReboundKernel(l);
 }
