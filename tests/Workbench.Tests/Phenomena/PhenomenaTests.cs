@@ -168,6 +168,19 @@ public class PhenomenaTests(ITestOutputHelper output)
         Assert.All(results, r => Assert.Equal(Verdict.Inconclusive, r.Verdict));
     }
 
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.5f)]
+    public void FrequencyDoubling_IsAbsentInAnLnModel_WhateverItsThreshold(float threshold)
+    {
+        TestTorch.Cpu();
+        using var ln = new RectifiedLinearPlanted(4, 32, threshold);
+        var r = (FrequencyDoublingResult)new FrequencyDoubling().Measure(ln, StimulusInput.Contrast, Options);
+        output.WriteLine(r + " per width " + string.Join(", ", r.MeanRatio.Select(x => x.ToString("G3"))));
+        Assert.Equal(Verdict.Absent, r.Verdict);
+        Assert.True(r.MeanRatio.Where(double.IsFinite).Max() > 0.1, "rectification does add a second harmonic");
+    }
+
     [Fact]
     public void Spectra_Amplitude_MatchesHandValues()
     {

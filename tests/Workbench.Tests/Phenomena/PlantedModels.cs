@@ -140,3 +140,10 @@ internal sealed class ReboundPlanted(int height, int width) : LinearPlanted(heig
 
     protected override double Weight(int l) => ReboundKernel(l);
 }
+
+/// <summary>An LN model: <see cref="LinearPlanted"/>'s generator, less a threshold, half-wave rectified. One filter, one
+/// monotone nonlinearity: at most one response per reversal cycle of its own sign, so F2/F1 stays at or below 1.</summary>
+internal sealed class RectifiedLinearPlanted(int height, int width, float threshold) : LinearPlanted(height, width)
+{
+    protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe) => (base.Forward(input, observe) - threshold).relu();
+}
