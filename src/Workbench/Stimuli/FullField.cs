@@ -29,4 +29,22 @@ public static class FullField
         if (duration > 0) movie.narrow(0, delay, duration).fill_(intensity);
         return movie;
     }
+
+    /// <summary>
+    /// torch-deep-retina's <c>paired_flashes(ifi, flash_dur, intensity, total_length, delay)</c>: a first flash of
+    /// <paramref name="duration"/> frames at frame <paramref name="delay"/> and a second of the same duration
+    /// <paramref name="interval"/> frames after the first ends. The reference's <c>paired_flash</c> runs intervals 2…19 with
+    /// 1-frame flashes at −2, 100 frames, delay 40, in three conditions: first only, second only, both
+    /// (<paramref name="first"/>, <paramref name="second"/>).
+    /// </summary>
+    /// <returns>A float32 CPU tensor <c>(frames, height, width)</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A negative interval, or a second flash that does not end within <paramref name="frames"/>.</exception>
+    public static torch.Tensor PairedFlashes(int interval, int height, int width, int duration = 1, double intensity = -2, int delay = 40, int frames = 100,
+        bool first = true, bool second = true)
+    {
+        if (interval < 0) throw new ArgumentOutOfRangeException(nameof(interval), interval, "The inter-flash interval is zero or more frames.");
+        var movie = Flash(duration, delay, frames, first ? intensity : 0, height, width);
+        using var later = Flash(duration, delay + duration + interval, frames, second ? intensity : 0, height, width);
+        return movie.add_(later);
+    }
 }
