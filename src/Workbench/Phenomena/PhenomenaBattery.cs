@@ -18,6 +18,7 @@ public static class PhenomenaBattery
         new ReversingGrating(),
         new FrequencyDoubling(),
         new LatencyEncoding(),
+        new MotionReversal(), new MotionAnticipation(), new ObjectMotionSensitivity(),
     ];
 
     /// <summary>

@@ -6,7 +6,7 @@ using CSharpChart = Plotly.NET.CSharp.Chart;
 namespace Workbench.Plots;
 
 /// <summary>Figures of the phenomena battery (<see cref="PhenomenaBattery"/>), after the paper's Fig. 3 panels.</summary>
-public static class PhenomenaCharts
+public static partial class PhenomenaCharts
 {
     /// <summary>The figure of any battery result, by its type.</summary>
     /// <exception cref="ArgumentException">A result type without a figure here (add one when adding a phenomenon).</exception>
@@ -17,6 +17,7 @@ public static class PhenomenaCharts
         LatencyEncodingResult r => LatencyEncoding(r),
         OmittedStimulusResult r => OmittedStimulus(r),
         FrequencyDoublingResult r => FrequencyDoubling(r),
+        MotionReversalResult r => MotionReversal(r), MotionAnticipationResult r => MotionAnticipation(r), ObjectMotionResult r => ObjectMotion(r),
         null => throw new ArgumentNullException(nameof(result)),
         _ => throw new ArgumentException($"No figure for {result.GetType().Name} ('{result.Name}'): add one to PhenomenaCharts.Figure.", nameof(result)),
     };
