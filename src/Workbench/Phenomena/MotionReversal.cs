@@ -17,16 +17,20 @@ namespace Workbench.Phenomena;
 /// <para>Measurement, per cell, on rates minus the cell's rate to a blank screen: the <b>moving-bar response</b> is the
 /// largest rise of the rate while the same bar drifts across the whole screen without reversing (from <see cref="Start"/>
 /// to −<see cref="Start"/>); the <b>reversal burst</b> is the largest rise, within <see cref="BurstWindowFrames"/> bins
-/// after the flip, of the flip-aligned response averaged over flips. The population <b>burst ratio</b> is Σ bursts /
-/// Σ moving-bar responses over cells.</para>
+/// after the flip, of the flip-aligned response averaged over flips. A cell is <b>reached</b> by the reversing bars when its
+/// rate rises, at some time of some flip's aligned response, by at least <see cref="ReachedFraction"/> of its moving-bar
+/// response (a cell whose receptive field lies beyond every flip position never sees the reversals, and the reference's
+/// flips −9…2 cover only the middle of a wide screen). The population <b>burst ratio</b> is Σ bursts / Σ moving-bar
+/// responses over the reached cells.</para>
 /// <para>Why against the drift-through bar rather than the flip-aligned response before the flip: a bar that reverses on a
 /// receptive field is seen there only after the flip (the return pass), so even a linear cell's flip-aligned response is
 /// larger after the flip than before it. What a local-contrast cell cannot do is answer a reversal more strongly than the
 /// bar crossing its receptive field (a reversal at the centre of a symmetric field gives it exactly the crossing's drive,
 /// any other reversal less), least of all on average over flip positions; a burst tied to the reversal survives that
 /// average.</para>
-/// <para>Criterion: Present when the burst ratio is ≥ <see cref="MinBurstRatio"/>; Inconclusive when no cell's rate rises
-/// to the drifting bar (Σ moving-bar responses ≤ 10⁻⁶ of the largest |rate|); otherwise Absent.</para>
+/// <para>Criterion: Present when the burst ratio is ≥ <see cref="MinBurstRatio"/>; Inconclusive when no cell is reached
+/// (in particular when no cell's rate rises to the drifting bar by more than 10⁻⁶ of the largest |rate|); otherwise
+/// Absent.</para>
 /// </remarks>
 public sealed class MotionReversal : IPhenomenon
 {
@@ -47,6 +51,9 @@ public sealed class MotionReversal : IPhenomenon
     public int PostFrames { get; init; } = 140;
     /// <summary>Bins after the flip searched for the burst (400 ms).</summary>
     public int BurstWindowFrames { get; init; } = 40;
+    /// <summary>Fraction of its moving-bar response by which a cell's flip-aligned rate must rise somewhere for the cell to
+    /// count as reached by the reversing bars.</summary>
+    public double ReachedFraction { get; init; } = 0.1;
     /// <summary>Smallest burst ratio (burst ÷ moving-bar response) for a reversal response.</summary>
     public double MinBurstRatio { get; init; } = 1.0;
 
@@ -68,34 +75,40 @@ public sealed class MotionReversal : IPhenomenon
         int length = PreFrames + PostFrames, cells = blank.Length;
         var aligned = Enumerable.Range(0, cells).Select(_ => new double[length]).ToArray();
         var perFlip = new List<double[]>();
+        var largest = new double[cells];   // each cell's largest rise over every flip's aligned response
         foreach (double flip in flips)
         {
             using var bar = Bars.Reversing(flip, h, w, Speed, BarWidth, Start);
             using var clip = Clip(bar.Movie, bar.FlipFrame - PreFrames - history, length + history);
             var rates = ModelResponses.Of(model, input, clip, options);
             for (int c = 0; c < cells; c++)
-                for (int k = 0; k < length; k++) aligned[c][k] += (rates[c][k] - blank[c]) / flips.Length;
+                for (int k = 0; k < length; k++)
+                {
+                    aligned[c][k] += (rates[c][k] - blank[c]) / flips.Length;
+                    largest[c] = Math.Max(largest[c], rates[c][k] - blank[c]);
+                }
             perFlip.Add(Enumerable.Range(0, length).Select(k => rates.Select((r, c) => r[k] - blank[c]).Average()).ToArray());
         }
         var bursts = aligned.Select(a => Math.Max(0, a.Skip(PreFrames).Take(BurstWindowFrames).Max())).ToArray();
         var preFlip = aligned.Select(a => Math.Max(0, a.Take(PreFrames).Max())).ToArray();
         double scale = drift.SelectMany(r => r).Concat(blank).Max(Math.Abs);
-        double ratio = moving.Sum() > 1e-6 * scale ? bursts.Sum() / moving.Sum() : double.NaN;
+        var reached = Enumerable.Range(0, cells).Where(c => moving[c] > 1e-6 * scale && largest[c] >= ReachedFraction * moving[c]).ToList();
+        double ratio = reached.Count > 0 ? reached.Sum(c => bursts[c]) / reached.Sum(c => moving[c]) : double.NaN;
         var population = Enumerable.Range(0, length).Select(k => aligned.Average(a => a[k])).ToArray();
         var sem = Enumerable.Range(0, length).Select(k => Sem(perFlip.Select(p => p[k]).ToArray())).ToArray();
         int peak = Array.IndexOf(population, population.Skip(PreFrames).Take(BurstWindowFrames).Max(), PreFrames);
         return new MotionReversalResult(Name, Judge(ratio, MinBurstRatio),
-            $"Present when the flip-aligned rise averaged over flips ({string.Join(", ", flips)}), largest in the {BurstWindowFrames * Units.FramePeriod * 1000:F0} ms after the flip, summed over cells, is ≥ {MinBurstRatio} × the summed largest rise to the same bar drifting across without reversing (rates less the blank-screen rate).",
+            $"Present when the flip-aligned rise averaged over flips ({string.Join(", ", flips)}), largest in the {BurstWindowFrames * Units.FramePeriod * 1000:F0} ms after the flip, summed over the cells the reversals reach (a rise ≥ {ReachedFraction:P0} of the moving-bar response somewhere), is ≥ {MinBurstRatio} × their summed largest rise to the same bar drifting across without reversing (rates less the blank-screen rate).",
             new Dictionary<string, double>
             {
-                ["burst ratio"] = ratio, ["burst (mean over cells)"] = bursts.Average(), ["moving-bar response (mean over cells)"] = moving.Average(),
+                ["burst ratio"] = ratio, ["reached cells"] = reached.Count, ["burst (mean over cells)"] = bursts.Average(), ["moving-bar response (mean over cells)"] = moving.Average(),
                 ["pre-flip peak (mean over cells)"] = preFlip.Average(), ["burst latency (ms)"] = (peak - PreFrames) * Units.FramePeriod * 1000,
             },
             Enumerable.Range(0, length).Select(k => (k - PreFrames) * Units.FramePeriod).ToArray(), population, sem, flips,
             aligned, ModelResponses.Cells(model, options), bursts, moving);
     }
 
-    /// <summary>The criterion: Inconclusive when the ratio is NaN (no response to the moving bar); Present when the burst ratio
+    /// <summary>The criterion: Inconclusive when the ratio is NaN (no cell reached); Present when the burst ratio
     /// is ≥ <paramref name="minRatio"/>; otherwise Absent.</summary>
     public static Verdict Judge(double burstRatio, double minRatio = 1.0) =>
         double.IsNaN(burstRatio) ? Verdict.Inconclusive : burstRatio >= minRatio ? Verdict.Present : Verdict.Absent;

@@ -23,6 +23,7 @@ public class MotionPhenomenaTests(ITestOutputHelper output)
         var l = (MotionReversalResult)new MotionReversal().Measure(linear, StimulusInput.Contrast, Options);
         output.WriteLine(l.ToString());
         Assert.Equal(Verdict.Absent, l.Verdict);
+        Assert.Equal(1, l.Numbers["reached cells"]);
         Assert.Equal(210, l.Seconds.Count);                       // 70 before the flip, 140 from it
         Assert.Equal(-0.7, l.Seconds[0], 1e-12);
         Assert.Equal(0, l.Seconds[70], 1e-12);
@@ -55,6 +56,11 @@ public class MotionPhenomenaTests(ITestOutputHelper output)
         using var constant = new ConstantPlanted(4, 32);
         var c = new MotionReversal { Flips = [0] }.Measure(constant, StimulusInput.Contrast, Options);
         Assert.Equal(Verdict.Inconclusive, c.Verdict);
+        // A bar that turns back 12 checkers before the linear model's field never reaches it: nothing to judge.
+        using var linear = new LinearPlanted(4, 32);
+        var far = new MotionReversal { Flips = [-12] }.Measure(linear, StimulusInput.Contrast, Options);
+        Assert.Equal(0, far.Numbers["reached cells"]);
+        Assert.Equal(Verdict.Inconclusive, far.Verdict);
     }
 
     [Fact]
