@@ -18,8 +18,8 @@ public static partial class PhenomenaCharts
         var sem = r.Sem.Select(s => double.IsFinite(s) ? s : 0).ToArray();
         double lo = mean.Zip(sem, (m, s) => m - s).Min(), hi = mean.Zip(sem, (m, s) => m + s).Max();
         var traces = CSharpChart.Combine([
-                CSharpChart.Line<double, double, string>(t, mean.Zip(sem, (m, s) => m + s).ToArray(), Name: "+1 SEM", ShowLegend: false, Opacity: 0.3),
-                CSharpChart.Line<double, double, string>(t, mean.Zip(sem, (m, s) => m - s).ToArray(), Name: "−1 SEM", ShowLegend: false, Opacity: 0.3),
+                CSharpChart.Line<double, double, string>(t, mean.Zip(sem, (m, s) => m + s).ToArray(), Name: "+1 SEM", ShowLegend: false, LineColor: Color.fromString("gray"), Opacity: 0.5),
+                CSharpChart.Line<double, double, string>(t, mean.Zip(sem, (m, s) => m - s).ToArray(), Name: "−1 SEM", ShowLegend: false, LineColor: Color.fromString("gray"), Opacity: 0.5),
                 CSharpChart.Line<double, double, string>(t, mean, Name: "population response", LineColor: Color.fromString("black")),
                 CSharpChart.Line<double, double, string>([0, 0], [lo, hi], Name: "reversal", LineColor: Color.fromString("red"), LineDash: StyleParam.DrawingStyle.Dash),
             ]);
