@@ -9,7 +9,9 @@ namespace Workbench.Phenomena;
 /// <see cref="BarWidth"/> checkers wide drifting at <see cref="Velocity"/> checkers a frame from −<see cref="Extent"/> to
 /// +<see cref="Extent"/> (rightward) and back (leftward) (<see cref="Bars.Drifting"/>; reference: 0.176 checkers/frame ≈
 /// 0.98 mm/s, width 2, ±30), against the same bar flashed for <see cref="FlashFrames"/> frames at each position of
-/// <see cref="FlashPositions"/> (reference: −25…25; quick: every second one). A retina with only a delay would answer the
+/// <see cref="FlashPositions"/> (reference: −25…25; quick: every second one). Moving-bar responses are computed only
+/// while the bar is on the screen or has just left it, and flashes wholly off the screen are not run (their response is
+/// the blank screen's): both leave out only windows that see a blank screen. A retina with only a delay would answer the
 /// moving bar after it has passed; the retina's moving-bar response instead keeps up with (or runs ahead of) the bar.
 /// </summary>
 /// <remarks>
@@ -64,6 +66,8 @@ public sealed class MotionAnticipation : IPhenomenon
         // Flashed bars: one short movie per position; the profile at the time of the largest mean response.
         var flashed = positions.Select(x =>
         {
+            // A bar wholly off the screen is a blank screen: its response less the blank rate is 0 (no need to run it).
+            if (Bars.Profile(x, BarWidth, w).All(v => v == 0)) return new double[FlashStimulusFrames - history];
             using var movie = torch.zeros(FlashStimulusFrames, h, w);
             using var bar = Bars.Frame(x, BarWidth, h, w, -1);
             for (int f = FlashDelay; f < FlashDelay + FlashFrames; f++) movie[f].copy_(bar);
@@ -77,8 +81,10 @@ public sealed class MotionAnticipation : IPhenomenon
         (double[] Centres, double[] Response) Moving(double from, double to, double velocity)
         {
             using var bar = Bars.Drifting(velocity, BarWidth, h, w, from, to);
-            var response = Mean(ModelResponses.Of(model, input, bar.Movie, options));
-            return (bar.Centres.Skip(history).ToArray(), response);
+            var (movie, first) = MotionReversal.OnScreen(bar, history);   // the windows left out see a blank screen
+            using var _ = movie;
+            var response = Mean(ModelResponses.Of(model, input, movie, options));
+            return (bar.Centres.Skip((int)first + history).Take(response.Length).ToArray(), response);
         }
         var right = Moving(-Extent, Extent, Velocity);
         var left = Moving(Extent, -Extent, -Velocity);

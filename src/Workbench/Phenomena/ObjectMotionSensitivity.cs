@@ -16,7 +16,7 @@ namespace Workbench.Phenomena;
 /// <para>Global motion moves the centre as often as differential motion does, on purpose: then a cell that sees only its
 /// centre gets the same centre statistics in both and its ratio is 1 up to the jitter's sampling; only inhibition from
 /// the surround's motion can lower it. Each condition is shown <see cref="Trials"/> times with jitter seeds
-/// <see cref="Seed"/>, <see cref="Seed"/> + 1, … (reference: one; here 8, quick 4, to average the sampling down).</para>
+/// <see cref="Seed"/>, <see cref="Seed"/> + 1, … (reference: one; here 8, quick 2, to average the sampling down).</para>
 /// <para>Measurement (the reference's <c>oms</c> metric): per cell, the mean rate over all responses and trials to global
 /// motion ÷ the mean rate to differential motion. Rates are used as they are (not less a baseline, as the reference): a
 /// cell's spontaneous rate pulls its ratio towards 1.</para>
@@ -41,7 +41,7 @@ public sealed class ObjectMotionSensitivity : IPhenomenon
     public double SurroundStepProbability { get; init; } = 0.3;
     /// <summary>Centre step probability (differential motion), and the common step probability of global motion.</summary>
     public double CentreStepProbability { get; init; } = 0.5;
-    /// <summary>Trials per condition; null: 8 (quick: 4).</summary>
+    /// <summary>Trials per condition; null: 8 (quick: 2).</summary>
     public int? Trials { get; init; }
     /// <summary>Jitter seed of the first trial.</summary>
     public int Seed { get; init; } = 1;
@@ -52,7 +52,7 @@ public sealed class ObjectMotionSensitivity : IPhenomenon
     public PhenomenonResult Measure(RetinaModel model, StimulusInput input, PhenomenaOptions options)
     {
         int h = model.Spec.Height, w = model.Spec.Width;
-        int trials = Trials ?? (options.Quick ? 4 : 8);
+        int trials = Trials ?? (options.Quick ? 2 : 8);
         if (trials < 1) throw new ArgumentException($"Trials must be at least 1; got {trials}.", nameof(model));
         double[][] Run(bool global, int trial)
         {

@@ -13,8 +13,8 @@ namespace Workbench.Tests.Phenomena;
 /// <summary>
 /// The motion phenomena on the synthetic retina of the tiny preset (32×32, 4 cells). What it shows is reported, not asserted
 /// (the simulator is being retuned, issue 13 item 5); the test checks that each phenomenon runs on it and returns a
-/// well-formed record and figure. Conditions are cut to about 900 windows: the bar starts just off the 32-checker screen, two
-/// flips, flashes every second checker over the middle 15 checkers (the tiny retina's flashed profile peaks about 5 right
+/// well-formed record and figure. Conditions are cut to about 950 windows: two flips with
+/// 70 aligned bins, flashes every second checker over the middle 15 checkers (the tiny retina's flashed profile peaks about 5 right
 /// of the centre), one jitter trial.
 /// </summary>
 public class MotionGroundTruthTests(ITestOutputHelper output)
@@ -26,7 +26,7 @@ public class MotionGroundTruthTests(ITestOutputHelper output)
         using var retina = new GroundTruthModel(RetinaBuilder.Build(SimulationPresets.Tiny, seed: 1));
         IPhenomenon[] phenomena =
         [
-            new MotionReversal { Start = -18, Flips = [-3, 1], PreFrames = 20, PostFrames = 50 },
+            new MotionReversal { Flips = [-3, 1], PreFrames = 20, PostFrames = 50 },
             new MotionAnticipation { Extent = 12, FlashPositions = Enumerable.Range(-3, 8).Select(i => 2.0 * i - 1).ToArray() },
             new ObjectMotionSensitivity { Trials = 1 },
         ];
