@@ -26,8 +26,9 @@ namespace Workbench.Phenomena;
 /// delayed (lagging) response, 0 when the delay is exactly compensated, positive when the response runs ahead of the bar
 /// (the population's activity is at or ahead of the bar's leading edge, as Berry et al. found).</para>
 /// <para>Criterion: Present when the lead is ≥ <see cref="MinLeadMicrons"/> in both directions (the threshold, a tenth
-/// of a checker, keeps a delay-free model at lead 0 from counting); Inconclusive when the flashes or a moving bar evoke no
-/// rise (largest ≤ 10⁻⁶ of the largest |rate|) or a peak lies on the first or last sampled position; otherwise Absent.</para>
+/// of a checker, keeps a delay-free model at lead 0 from counting); Inconclusive when the flashes or a moving bar raise the
+/// mean rate by less than <see cref="MinModulation"/> of its largest |value| (a faint profile's peak is noise) or a peak lies
+/// on the first or last sampled position; otherwise Absent.</para>
 /// </remarks>
 public sealed class MotionAnticipation : IPhenomenon
 {
@@ -46,8 +47,10 @@ public sealed class MotionAnticipation : IPhenomenon
     public int FlashFrames { get; init; } = 2;
     /// <summary>Flash onset frame (at least the model's history; reference 43 of 70: 3 bins after the first response).</summary>
     public int FlashDelay { get; init; } = 43;
-    /// <summary>Frames per flash stimulus.</summary>
-    public int FlashStimulusFrames { get; init; } = 70;
+    /// <summary>Frames per flash stimulus; null: 70 (quick: 60, responses up to 160 ms after the onset).</summary>
+    public int? FlashStimulusFrames { get; init; }
+    /// <summary>Smallest rise of each profile, as a fraction of the largest |mean rate| over the stimuli, for a response.</summary>
+    public double MinModulation { get; init; } = 0.1;
     /// <summary>Smallest lead in both directions for anticipation, µm.</summary>
     public double MinLeadMicrons { get; init; } = 5;
 
@@ -55,20 +58,21 @@ public sealed class MotionAnticipation : IPhenomenon
     public PhenomenonResult Measure(RetinaModel model, StimulusInput input, PhenomenaOptions options)
     {
         int history = model.Spec.History, h = model.Spec.Height, w = model.Spec.Width;
-        if (FlashDelay < history || FlashDelay + FlashFrames > FlashStimulusFrames)
-            throw new ArgumentException($"The flash (frames {FlashDelay}…{FlashDelay + FlashFrames - 1}) must start at or after the model's history ({history}) and end within {FlashStimulusFrames} frames.", nameof(model));
+        int flashStimulusFrames = FlashStimulusFrames ?? (options.Quick ? 60 : 70);
+        if (FlashDelay < history || FlashDelay + FlashFrames >= flashStimulusFrames)
+            throw new ArgumentException($"The flash (frames {FlashDelay}…{FlashDelay + FlashFrames - 1}) must start at or after the model's history ({history}) and end before frame {flashStimulusFrames}.", nameof(model));
         var positions = (FlashPositions ?? Enumerable.Range(-25, 51).Where(x => !options.Quick || (x + 25) % 2 == 0).Select(x => (double)x).ToArray()).OrderBy(x => x).ToArray();
         if (positions.Length < 3) throw new ArgumentException($"Flash the bar at three positions at least; got {positions.Length}.", nameof(model));
         var blank = MotionReversal.Blank(model, input, options);
-        double scale = blank.Max(Math.Abs);
-        double[] Mean(double[][] rates) { scale = Math.Max(scale, rates.SelectMany(r => r).Max(Math.Abs)); return Enumerable.Range(0, rates[0].Length).Select(k => rates.Select((r, c) => r[k] - blank[c]).Average()).ToArray(); }
+        double scale = Math.Abs(blank.Average());   // the largest |mean over cells of the rate| over every stimulus
+        double[] Mean(double[][] rates) { scale = Math.Max(scale, ModelResponses.MeanOverCells(rates).Max(Math.Abs)); return Enumerable.Range(0, rates[0].Length).Select(k => rates.Select((r, c) => r[k] - blank[c]).Average()).ToArray(); }
 
         // Flashed bars: one short movie per position; the profile at the time of the largest mean response.
         var flashed = positions.Select(x =>
         {
             // A bar wholly off the screen is a blank screen: its response less the blank rate is 0 (no need to run it).
-            if (Bars.Profile(x, BarWidth, w).All(v => v == 0)) return new double[FlashStimulusFrames - history];
-            using var movie = torch.zeros(FlashStimulusFrames, h, w);
+            if (Bars.Profile(x, BarWidth, w).All(v => v == 0)) return new double[flashStimulusFrames - history];
+            using var movie = torch.zeros(flashStimulusFrames, h, w);
             using var bar = Bars.Frame(x, BarWidth, h, w, -1);
             for (int f = FlashDelay; f < FlashDelay + FlashFrames; f++) movie[f].copy_(bar);
             return Mean(ModelResponses.Of(model, input, movie, options));
@@ -92,10 +96,10 @@ public sealed class MotionAnticipation : IPhenomenon
         double flashPeak = PeakPosition(positions, flashProfile);
         double rightPeak = PeakPosition(right.Centres, right.Response), leftPeak = PeakPosition(left.Centres, left.Response);
         double rightLead = (flashPeak - rightPeak) * Units.MicronsPerChecker, leftLead = -(flashPeak - leftPeak) * Units.MicronsPerChecker;
-        bool responds = new[] { flashProfile, right.Response, left.Response }.All(p => p.Max() > 1e-6 * scale);
+        bool responds = new[] { flashProfile, right.Response, left.Response }.All(p => p.Max() > 0 && p.Max() >= MinModulation * scale);
         var verdict = Judge(responds, rightLead, leftLead, MinLeadMicrons);
         return new MotionAnticipationResult(Name, verdict,
-            $"Present when the moving bar's response peak (against the bar's current centre) is ahead of the flashed-bar profile's peak, lead = direction × (flashed peak − moving peak), by ≥ {MinLeadMicrons} µm both rightward and leftward (a delay alone gives a negative lead of about velocity × delay; {Velocity} checkers/frame = {Units.MillimetresPerSecond(Velocity):F2} mm/s).",
+            $"Inconclusive unless flashes and moving bars raise the mean rate by ≥ {MinModulation:P0} of its largest |value|. Present when the moving bar's response peak (against the bar's current centre) is ahead of the flashed-bar profile's peak, lead = direction × (flashed peak − moving peak), by ≥ {MinLeadMicrons} µm both rightward and leftward (a delay alone gives a negative lead of about velocity × delay; {Velocity} checkers/frame = {Units.MillimetresPerSecond(Velocity):F2} mm/s).",
             new Dictionary<string, double>
             {
                 ["rightward lead (µm)"] = rightLead, ["leftward lead (µm)"] = leftLead, ["flashed peak (µm)"] = flashPeak * Units.MicronsPerChecker,

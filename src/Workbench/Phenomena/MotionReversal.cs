@@ -28,9 +28,10 @@ namespace Workbench.Phenomena;
 /// bar crossing its receptive field (a reversal at the centre of a symmetric field gives it exactly the crossing's drive,
 /// any other reversal less), least of all on average over flip positions; a burst tied to the reversal survives that
 /// average.</para>
-/// <para>Criterion: Present when the burst ratio is ≥ <see cref="MinBurstRatio"/>; Inconclusive when no cell is reached
-/// (in particular when no cell's rate rises to the drifting bar by more than 10⁻⁶ of the largest |rate|); otherwise
-/// Absent.</para>
+/// <para>Criterion: Present when the burst ratio is ≥ <see cref="MinBurstRatio"/>; Inconclusive when no cell is reached,
+/// a cell counting only when its rate rises to the drifting bar by at least <see cref="MinModulation"/> of its largest |rate|
+/// (as the other phenomena require of their stimuli: a ratio of two noise-level wiggles on a flat rate would otherwise decide
+/// the verdict); otherwise Absent.</para>
 /// </remarks>
 public sealed class MotionReversal : IPhenomenon
 {
@@ -54,6 +55,8 @@ public sealed class MotionReversal : IPhenomenon
     /// <summary>Fraction of its moving-bar response by which a cell's flip-aligned rate must rise somewhere for the cell to
     /// count as reached by the reversing bars.</summary>
     public double ReachedFraction { get; init; } = 0.1;
+    /// <summary>Smallest rise to the drifting bar, as a fraction of the cell's largest |rate| to it, for a cell to count.</summary>
+    public double MinModulation { get; init; } = 0.1;
     /// <summary>Smallest burst ratio (burst ÷ moving-bar response) for a reversal response.</summary>
     public double MinBurstRatio { get; init; } = 1.0;
 
@@ -94,14 +97,14 @@ public sealed class MotionReversal : IPhenomenon
         }
         var bursts = aligned.Select(a => Math.Max(0, a.Skip(pre).Take(BurstWindowFrames).Max())).ToArray();
         var preFlip = aligned.Select(a => Math.Max(0, a.Take(pre).Max())).ToArray();
-        double scale = drift.SelectMany(r => r).Concat(blank).Max(Math.Abs);
-        var reached = Enumerable.Range(0, cells).Where(c => moving[c] > 1e-6 * scale && largest[c] >= ReachedFraction * moving[c]).ToList();
+        var reached = Enumerable.Range(0, cells)
+            .Where(c => moving[c] > 0 && moving[c] >= MinModulation * drift[c].Append(blank[c]).Max(Math.Abs) && largest[c] >= ReachedFraction * moving[c]).ToList();
         double ratio = reached.Count > 0 ? reached.Sum(c => bursts[c]) / reached.Sum(c => moving[c]) : double.NaN;
         var population = Enumerable.Range(0, length).Select(k => aligned.Average(a => a[k])).ToArray();
         var sem = Enumerable.Range(0, length).Select(k => Sem(perFlip.Select(p => p[k]).ToArray())).ToArray();
         int peak = Array.IndexOf(population, population.Skip(pre).Take(BurstWindowFrames).Max(), pre);
         return new MotionReversalResult(Name, Judge(ratio, MinBurstRatio),
-            $"Present when the flip-aligned rise averaged over flips ({string.Join(", ", flips)}), largest in the {BurstWindowFrames * Units.FramePeriod * 1000:F0} ms after the flip, summed over the cells the reversals reach (a rise ≥ {ReachedFraction:P0} of the moving-bar response somewhere), is ≥ {MinBurstRatio} × their summed largest rise to the same bar drifting across without reversing (rates less the blank-screen rate).",
+            $"Present when the flip-aligned rise averaged over flips ({string.Join(", ", flips)}), largest in the {BurstWindowFrames * Units.FramePeriod * 1000:F0} ms after the flip, summed over the cells the reversals reach (a rise ≥ {ReachedFraction:P0} of the moving-bar response somewhere; that response ≥ {MinModulation:P0} of the cell's largest |rate|), is ≥ {MinBurstRatio} × their summed largest rise to the same bar drifting across without reversing (rates less the blank-screen rate).",
             new Dictionary<string, double>
             {
                 ["burst ratio"] = ratio, ["reached cells"] = reached.Count, ["burst (mean over cells)"] = bursts.Average(), ["moving-bar response (mean over cells)"] = moving.Average(),

@@ -21,8 +21,9 @@ namespace Workbench.Phenomena;
 /// motion ÷ the mean rate to differential motion. Rates are used as they are (not less a baseline, as the reference): a
 /// cell's spontaneous rate pulls its ratio towards 1.</para>
 /// <para>Criterion: Present when the median ratio over cells with a positive differential mean is ≤
-/// <see cref="MaxRatio"/>; Inconclusive when no cell has a positive differential mean or the two conditions' rates do not
-/// differ from the still grating's at all; otherwise Absent.</para>
+/// <see cref="MaxRatio"/>; Inconclusive when no cell has a positive differential mean or the jitter modulates the mean rate
+/// (range of its trial-averaged time course, either condition) by less than <see cref="MinModulation"/> of its largest
+/// |value| (a ratio of two flat rates says nothing about motion); otherwise Absent.</para>
 /// </remarks>
 public sealed class ObjectMotionSensitivity : IPhenomenon
 {
@@ -45,6 +46,8 @@ public sealed class ObjectMotionSensitivity : IPhenomenon
     public int? Trials { get; init; }
     /// <summary>Jitter seed of the first trial.</summary>
     public int Seed { get; init; } = 1;
+    /// <summary>Smallest modulation of the mean rate by the jitter, as a fraction of its largest |value|, for a response.</summary>
+    public double MinModulation { get; init; } = 0.1;
     /// <summary>Largest median global ÷ differential ratio for object motion sensitivity.</summary>
     public double MaxRatio { get; init; } = 0.8;
 
@@ -73,14 +76,14 @@ public sealed class ObjectMotionSensitivity : IPhenomenon
             Enumerable.Range(0, runs[0][0].Length).Select(t => runs.Average(r => r.Average(c => c[t]))).ToArray();
         var differentialCourse = Course(differentialRuns);
         var globalCourse = Course(globalRuns);
-        var all = differentialRuns.Concat(globalRuns).SelectMany(r => r).SelectMany(x => x).ToArray();
-        bool varies = all.Max() - all.Min() > 1e-6 * all.Max(Math.Abs);
+        var courses = differentialCourse.Concat(globalCourse).ToArray();
+        bool varies = courses.Max() - courses.Min() > 0 && courses.Max() - courses.Min() >= MinModulation * courses.Max(Math.Abs);
         var valid = ratios.Where(double.IsFinite).OrderBy(x => x).ToArray();
         double median = valid.Length == 0 ? double.NaN
             : valid.Length % 2 == 1 ? valid[valid.Length / 2] : 0.5 * (valid[valid.Length / 2 - 1] + valid[valid.Length / 2]);
         var verdict = Judge(varies, median, MaxRatio);
         return new ObjectMotionResult(Name, verdict,
-            $"Present when the median over cells of (mean rate to global motion ÷ mean rate to differential motion) is ≤ {MaxRatio} (centre steps with probability {CentreStepProbability} in both; differential surround {SurroundStepProbability}; {trials} trials each).",
+            $"Inconclusive unless the jitter modulates the mean rate by ≥ {MinModulation:P0} of its largest |value|. Present when the median over cells of (mean rate to global motion ÷ mean rate to differential motion) is ≤ {MaxRatio} (centre steps with probability {CentreStepProbability} in both; differential surround {SurroundStepProbability}; {trials} trials each).",
             new Dictionary<string, double>
             {
                 ["median global/differential"] = median, ["cells with a ratio"] = valid.Length,

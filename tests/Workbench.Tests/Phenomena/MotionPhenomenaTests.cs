@@ -136,6 +136,20 @@ public class MotionPhenomenaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FaintResponsesOnALargeRate_AreInconclusive()
+    {
+        TestTorch.Cpu();
+        // The planted models' answers (rises of about 0.1–6) on a rate of 1000: below 10 % of the rate, nothing to judge.
+        using var detector = new OffsetPlanted(new DirectionChangePlanted(4, 32), 1000);
+        Assert.Equal(Verdict.Inconclusive, new MotionReversal { Flips = [0] }.Measure(detector, StimulusInput.Contrast, Options).Verdict);
+        using var predictive = new OffsetPlanted(new PredictivePlanted(4, 32), 1000);
+        var phenomenon = new MotionAnticipation { FlashPositions = Enumerable.Range(-6, 13).Select(x => (double)x).ToArray(), Extent = 16 };
+        Assert.Equal(Verdict.Inconclusive, phenomenon.Measure(predictive, StimulusInput.Contrast, Options).Verdict);
+        using var oms = new OffsetPlanted(new ObjectMotionPlanted(32, 32, surroundWeight: 2), 1000);
+        Assert.Equal(Verdict.Inconclusive, new ObjectMotionSensitivity { Trials = 1 }.Measure(oms, StimulusInput.Contrast, Options).Verdict);
+    }
+
+    [Fact]
     public void MotionResults_RoundTripThroughJson_AndHaveFigures()
     {
         IReadOnlyList<PhenomenonResult> results =

@@ -119,3 +119,11 @@ internal sealed class ObjectMotionPlanted(int height, int width, double surround
         return (ec - surroundWeight * es).relu().unsqueeze(1);
     }
 }
+
+/// <summary>Another planted model's rate plus a large constant: the same responses, faint against the rate they ride on.</summary>
+internal sealed class OffsetPlanted(PlantedModel inner, float offset) : PlantedModel(nameof(OffsetPlanted), inner.Spec.Height, inner.Spec.Width)
+{
+    private readonly PlantedModel _inner = inner;
+
+    protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe) => _inner.call(input) + offset;
+}
