@@ -24,4 +24,12 @@ public static class StimulusEncoding
     /// </summary>
     public static torch.Tensor ToModelInput(torch.Tensor contrast, StimulusNormalisation normalisation) =>
         ((contrast.to(torch.float32).clamp(-1, 1) * 127.5f + 127.5f) - normalisation.Mean) / (normalisation.Std + StimulusNormalisation.Epsilon);
+
+    /// <summary>
+    /// The inverse of <see cref="ToModelInput"/>: a simulated recording's normalised stimulus back in contrast units
+    /// ((x · (Std + ε) + Mean − 127.5) / 127.5, not clamped), e.g. to show its natural movie to a model that takes contrast
+    /// or another recording's units.
+    /// </summary>
+    public static torch.Tensor FromModelInput(torch.Tensor input, StimulusNormalisation normalisation) =>
+        ((input.to(torch.float32) * (float)(normalisation.Std + StimulusNormalisation.Epsilon) + (float)normalisation.Mean) - 127.5f) / 127.5f;
 }

@@ -38,6 +38,22 @@ public class FullFieldTests
     }
 
     [Fact]
+    public void FromModelInput_InvertsToModelInput()
+    {
+        TestTorch.Cpu();
+        var norm = new StimulusNormalisation(90, 35);
+        using var contrast = torch.linspace(-1, 1, 21).view(21, 1, 1);
+        using var back = StimulusEncoding.FromModelInput(StimulusEncoding.ToModelInput(contrast, norm), norm);
+        Assert.True(torch.allclose(back, contrast.to(torch.float32), rtol: 0, atol: 1e-6), "contrast → input → contrast");
+        // A stored intensity normalised as a recording normalises it comes back as its contrast.
+        using var stored = torch.tensor(new float[] { 0, 255, 100 }).view(3, 1, 1);
+        using var normalised = stored.clone();
+        norm.ApplyInPlace(normalised);
+        using var expected = StimulusEncoding.ToContrast(stored.to(torch.uint8));
+        Assert.True(torch.allclose(StimulusEncoding.FromModelInput(normalised, norm), expected, rtol: 0, atol: 1e-6));
+    }
+
+    [Fact]
     public void InterneuronStimulus_First_CopiesTheLeadingFrames()
     {
         TestTorch.Cpu();
