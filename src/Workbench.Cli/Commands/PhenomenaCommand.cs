@@ -23,8 +23,8 @@ public sealed class PhenomenaCommand : ICommand
 
     /// <inheritdoc/>
     public string Help => $"""
-        Usage: workbench phenomena RUN [--input recording|zscored] [--quick] [--json OUT] [--report OUT.html] [--device D]
-               workbench phenomena --retina DIR [--quick] [--json OUT] [--report OUT.html] [--device D]
+        Usage: workbench phenomena RUN [--input recording|zscored] [--only P1,P2] [--quick] [--json OUT] [--report OUT.html] [--device D]
+               workbench phenomena --retina DIR [--only P1,P2] [--quick] [--json OUT] [--report OUT.html] [--device D]
 
         Runs every phenomenon of the battery ({string.Join(", ", PhenomenaBattery.Default.Select(p => p.Name))}) with the
         reference's stimuli and prints per phenomenon its verdict (Present, Absent, Inconclusive), its headline numbers and
@@ -36,6 +36,7 @@ public sealed class PhenomenaCommand : ICommand
         contrast values are fed as z-scored model input unchanged.
         --retina DIR runs the battery on the synthetic retina itself (DIR/{RetinaSimulation.GroundTruthFileName}, e.g. a
         directory written by 'workbench simulate'), in contrast units: the answers trained models are compared with.
+        --only runs just the named phenomena (comma-separated, as listed above).
         --quick uses fewer conditions (what CI runs). --json writes every result record (numbers, verdict, criterion and each
         figure's data); --report writes a standalone HTML page with the verdict table and each phenomenon's figure.
         """;
@@ -43,7 +44,7 @@ public sealed class PhenomenaCommand : ICommand
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var a = new Arguments(args, Name, ["quick"], ["retina", "input", "json", "report", "device"]);
+        var a = new Arguments(args, Name, ["quick"], ["retina", "input", "only", "json", "report", "device"]);
         string? retinaDir = a.Option("retina");
         if ((retinaDir is null) == (a.Positionals.Count == 0) || a.Positionals.Count > 1)
             throw new UsageException($"workbench {Name}: give either one run directory or --retina DIR.");
@@ -82,11 +83,23 @@ public sealed class PhenomenaCommand : ICommand
             subject = $"{info.Spec.Kind} ({run})";
         }
 
+        var battery = PhenomenaBattery.Default;
+        if (a.Option("only") is { } only)
+        {
+            var names = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (string n in names)
+                if (battery.All(p => p.Name != n))
+                {
+                    model.Dispose();
+                    throw new UsageException($"--only {n}: no such phenomenon; the battery has {string.Join(", ", battery.Select(p => p.Name))}.");
+                }
+            battery = battery.Where(p => names.Contains(p.Name)).ToList();
+        }
         using var _ = model;
         var options = new PhenomenaOptions { Quick = a.Flag("quick") };
         Console.Error.WriteLine($"phenomena: {subject}, input {input.Name}{(options.Quick ? ", quick" : "")}");
         var results = new List<PhenomenonResult>();
-        foreach (var phenomenon in PhenomenaBattery.Default)
+        foreach (var phenomenon in battery)
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = PhenomenaBattery.Run(model, input, options, [phenomenon])[0];
