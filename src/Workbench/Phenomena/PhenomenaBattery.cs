@@ -17,6 +17,7 @@ public static class PhenomenaBattery
         new OmittedStimulusResponse(),
         new ReversingGrating(),
         new FrequencyDoubling(),
+        new FastContrastAdaptation(),
         new LatencyEncoding(),
     ];
 

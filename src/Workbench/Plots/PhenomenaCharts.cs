@@ -17,6 +17,7 @@ public static class PhenomenaCharts
         LatencyEncodingResult r => LatencyEncoding(r),
         OmittedStimulusResult r => OmittedStimulus(r),
         FrequencyDoublingResult r => FrequencyDoubling(r),
+        FastContrastAdaptationResult r => ContrastAdaptationCharts.FastContrastAdaptation(r),
         null => throw new ArgumentNullException(nameof(result)),
         _ => throw new ArgumentException($"No figure for {result.GetType().Name} ('{result.Name}'): add one to PhenomenaCharts.Figure.", nameof(result)),
     };
