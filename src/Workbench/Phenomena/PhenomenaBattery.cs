@@ -19,6 +19,7 @@ public static class PhenomenaBattery
         new FrequencyDoubling(),
         new FastContrastAdaptation(),
         new LatencyEncoding(),
+        new PolarityReversal(),
     ];
 
     /// <summary>

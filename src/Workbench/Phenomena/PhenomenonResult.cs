@@ -21,6 +21,7 @@ namespace Workbench.Phenomena;
 [JsonDerivedType(typeof(OmittedStimulusResult), "omitted stimulus response")]
 [JsonDerivedType(typeof(FrequencyDoublingResult), "frequency doubling")]
 [JsonDerivedType(typeof(FastContrastAdaptationResult), "fast contrast adaptation")]
+[JsonDerivedType(typeof(PolarityReversalResult), "polarity reversal")]
 public abstract record PhenomenonResult(string Name, Verdict Verdict, string Criterion, IReadOnlyDictionary<string, double> Numbers)
 {
     /// <summary>One line: name, verdict and numbers.</summary>

@@ -50,3 +50,13 @@ internal sealed class SpeedingPlanted(int height, int width, float sigma) : Plan
         return -((1 - m) * (pooled * slow).sum(1, keepdim: true) + m * (pooled * fast).sum(1, keepdim: true));
     }
 }
+
+/// <summary>
+/// The square of <see cref="LinearPlanted"/>'s generator g = a·x: its IRF is 2g·a, so it points along the filter when g &gt; 0
+/// and against it when g &lt; 0. Along any movie its IRF · mean IRF is 4g·mean(g)·|a|², negative exactly at the steps where g
+/// has the other sign than its mean.
+/// </summary>
+internal sealed class SquaredPlanted(int height, int width) : LinearPlanted(height, width)
+{
+    protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe) => base.Forward(input, observe).square();
+}
