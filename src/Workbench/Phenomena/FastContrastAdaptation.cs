@@ -88,7 +88,11 @@ public sealed class FastContrastAdaptation : IPhenomenon
             var movie = input.ToModel(noise).to(float32, CPU).contiguous();
             // A model whose output ignores its input has no gradient to take (libtorch would abort): no footprint, no kernel.
             bool differentiable = InputDependence.Differentiable(model, movie);
-            var fits = LnFits.Fit(model, movie, units, new LnFitOptions { Bins = Bins, BatchSize = options.BatchSize, RestrictToFootprint = differentiable });
+            var fits = LnFits.Fit(model, movie, units, new LnFitOptions
+            {
+                // LnFits always holds blocks out for its cross-validated r, which is not used here: keep it to one small block.
+                Bins = Bins, BatchSize = options.BatchSize, RestrictToFootprint = differentiable, TestFraction = 0.1, TestBlocks = 1,
+            });
             gain[ci] = new double[cells.Count];
             centre[ci] = new double[cells.Count];
             kernels[ci] = new double[cells.Count][];
