@@ -25,8 +25,11 @@ namespace Workbench.Phenomena;
 /// <para>Criterion: Present when the mean over cells of the gain ratio (highest / lowest contrast) is below
 /// <see cref="GainRatioThreshold"/>, or the mean centre of mass rises from the lowest to the highest contrast by at least
 /// <see cref="CentreOfMassRiseHz"/>; Inconclusive when no cell has a positive gain at the lowest contrast (it does not
-/// respond); otherwise Absent. A linear model, or any fixed LN model, keeps its gain and kernel at every contrast (ratio 1,
-/// rise 0); divisive contrast normalisation r = f·x / √(σ² + E[x²]) gives the ratio √((σ² + c_low²) / (σ² + c_high²)).</para>
+/// respond); otherwise Absent. A linear model, or a fixed LN model, keeps its gain and kernel at every contrast (ratio 1,
+/// rise 0) when its nonlinearity is scale-free (linear, or rectified at 0); divisive contrast normalisation
+/// r = f·x / √(σ² + E[x²]) gives the ratio √((σ² + c_low²) / (σ² + c_high²)). Caveat, shared with the reference's slope: a fixed
+/// nonlinearity that is not scale-free is sampled over a wider range of the same curve at high contrast, so a threshold raises
+/// the slope (ratio above 1: Absent) and a saturation lowers it, which this criterion cannot tell from adaptation.</para>
 /// <para>Defaults: contrasts 0.1, 0.3, 0.5, 0.7 (the figure's 0.1 and 0.7 and two between) and 10,000 frames (the
 /// reference's); quick: 0.1 and 0.7, 3,000 frames, 80 gradient windows. Contrast is the noise's standard deviation in
 /// contrast units: seen through <see cref="StimulusInput.ForRecording"/> values beyond ±1 clamp, as a stored movie would.</para>

@@ -51,6 +51,13 @@ public class FastContrastAdaptationTests(ITestOutputHelper output)
         Assert.Equal(Verdict.Absent, r.Verdict);
         Assert.Equal(1, r.Numbers["gain ratio (high/low)"], 0.03);
         Assert.Equal(0, r.Numbers["centre of mass rise (Hz)"], 0.05);
+
+        // With a threshold the same fixed curve is sampled further up at high contrast: the slope rises (not adaptation).
+        using var thresholded = new RectifiedLinearPlanted(6, 6, 0.03f);
+        var t = new FastContrastAdaptation().Measure(thresholded, StimulusInput.Contrast, Options);
+        output.WriteLine(t.ToString());
+        Assert.Equal(Verdict.Absent, t.Verdict);
+        Assert.True(t.Numbers["gain ratio (high/low)"] > 1.1);
     }
 
     [Fact]
