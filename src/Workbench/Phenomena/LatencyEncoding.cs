@@ -13,7 +13,8 @@ namespace Workbench.Phenomena;
 /// <para>Measurement: the mean over cells of each intensity's response minus the response to intensity 0 (the same windows
 /// with no flash); its peak time from the flash onset, refined by a parabola through the peak bin and its neighbours, is the
 /// latency. An intensity evokes a response when that peak is at least <see cref="ResponseFraction"/> of the largest peak
-/// over intensities. Differences from the reference, on purpose: it takes argmax of the raw mean response after a cubic
+/// over intensities, and the largest is itself at least <see cref="ResponseFraction"/> of the resting rate (the rate without
+/// a flash): a model whose flashes barely move its rate answers none. Differences from the reference, on purpose: it takes argmax of the raw mean response after a cubic
 /// upsampling whose time axis is mislabelled (0–300 ms mapped to 0–200 ms); here time is the bin's true time.</para>
 /// <para>Criterion: Present when at least 3 intensities evoke a response, the latency's Pearson correlation with |intensity|
 /// over them is ≤ <see cref="MaxCorrelation"/>, and the weakest responding flash's latency exceeds the strongest's by ≥
@@ -33,7 +34,7 @@ public sealed class LatencyEncoding : IPhenomenon
     public int Delay { get; init; } = 40;
     /// <summary>Total frames.</summary>
     public int Frames { get; init; } = 70;
-    /// <summary>Fraction of the largest peak an intensity's peak must reach to count as a response.</summary>
+    /// <summary>Fraction of the largest peak an intensity's peak must reach to count as a response (and of the resting rate the largest peak must reach).</summary>
     public double ResponseFraction { get; init; } = 0.1;
     /// <summary>Largest latency–|intensity| correlation that still counts as latencies falling with intensity.</summary>
     public double MaxCorrelation { get; init; } = -0.5;
@@ -60,11 +61,14 @@ public sealed class LatencyEncoding : IPhenomenon
         double firstMs = (history - Delay) * Units.FramePeriod * 1000;   // response 0's time from the onset
         var peaks = responses.Select(r => r.Max()).ToArray();
         double top = peaks.Max();
-        var latencies = responses.Select((r, i) => top > 0 && peaks[i] >= ResponseFraction * top
+        // The strongest flash must move the rate by ResponseFraction of its resting level (as the step response requires of
+        // a step); otherwise no flash counts as answered and the verdict is Inconclusive, not a latency read off noise.
+        bool answered = top > 0 && top >= ResponseFraction * blank.Select(Math.Abs).DefaultIfEmpty(0).Max();
+        var latencies = responses.Select((r, i) => answered && peaks[i] >= ResponseFraction * top
             ? firstMs + PeakIndex(r) * Units.FramePeriod * 1000 : double.NaN).ToArray();
         var (verdict, correlation, drop) = Judge(intensities, latencies, MaxCorrelation, MinDropMs);
         return new LatencyEncodingResult(Name, verdict,
-            $"Present when ≥ 3 intensities evoke a response (peak ≥ {ResponseFraction:P0} of the largest), latency correlates with |intensity| at r ≤ {MaxCorrelation}, and falls by ≥ {MinDropMs} ms from the weakest to the strongest.",
+            $"Present when ≥ 3 intensities evoke a response (peak ≥ {ResponseFraction:P0} of the largest, which must be ≥ {ResponseFraction:P0} of the resting rate), latency correlates with |intensity| at r ≤ {MaxCorrelation}, and falls by ≥ {MinDropMs} ms from the weakest to the strongest.",
             new Dictionary<string, double>
             {
                 ["responding intensities"] = latencies.Count(double.IsFinite), ["latency–|intensity| correlation"] = correlation,

@@ -41,6 +41,12 @@ public sealed class OmittedStimulusResponse : IPhenomenon
     public IReadOnlyList<int>? SlopeIntervals { get; init; }
     /// <summary>Bins after the omitted onset searched for the omission peak.</summary>
     public int WindowFrames { get; init; } = 30;
+    /// <summary>
+    /// Smallest modulation of the mean rate by the flash train (the last flash cycle's range), as a fraction of the largest
+    /// rate, for the flashes to count as answered; below it the verdict is Inconclusive.
+    /// </summary>
+    public double MinFlashModulation { get; init; } = 0.1;
+
     /// <summary>Smallest ratio (omission peak − cycle minimum) / (cycle range) for an OSR.</summary>
     public double MinRatio { get; init; } = 1.0;
     /// <summary>Largest |slope| of delay against period (ms per ms) for an OSR.</summary>
@@ -66,7 +72,7 @@ public sealed class OmittedStimulusResponse : IPhenomenon
         var verdict = Judge(sweep.All(m => m.Answered) && reference.Answered, ratio, reference.PeakInside, slope, MinRatio, MaxSlope);
         var (omittedIndex, level) = reference.Train;
         return new OmittedStimulusResult(Name, verdict,
-            $"Present when the peak in the {WindowFrames} bins after the omitted flash, less the last flash cycle's minimum, is ≥ {MinRatio} × that cycle's range and lies strictly inside the window, and its delay from the omitted flash changes with the period at |slope| ≤ {MaxSlope} ms/ms (periods {string.Join(", ", sweep.Select(m => m.PeriodMs))} ms).",
+            $"Inconclusive unless the flashes modulate the mean rate by ≥ {MinFlashModulation:P0} of its largest value. Present when the peak in the {WindowFrames} bins after the omitted flash, less the last flash cycle's minimum, is ≥ {MinRatio} × that cycle's range and lies strictly inside the window, and its delay from the omitted flash changes with the period at |slope| ≤ {MaxSlope} ms/ms (periods {string.Join(", ", sweep.Select(m => m.PeriodMs))} ms).",
             new Dictionary<string, double>
             {
                 ["omission/flash ratio"] = ratio, ["delay (ms)"] = reference.DelayMs, ["delay–period slope"] = slope,
@@ -86,7 +92,9 @@ public sealed class OmittedStimulusResponse : IPhenomenon
         int lastFlash = train.FlashOnsets[^1] - history, omitted = train.OmittedResponseIndex;
         var cycle = r.Skip(lastFlash).Take(omitted - lastFlash).ToArray();
         double cycleMax = cycle.Max(), cycleMin = cycle.Min();
-        bool answered = cycleMax - cycleMin > 1e-6 * mean.Max(Math.Abs);
+        // The flashes must move the rate visibly (as the step response requires of a step): a ratio of two noise-level
+        // wiggles on a flat rate would otherwise decide the verdict.
+        bool answered = cycleMax - cycleMin >= MinFlashModulation * mean.Max(Math.Abs);
         var window = r.Skip(omitted).Take(WindowFrames).ToArray();
         double peakIndex = LatencyEncoding.PeakIndex(window);
         int top = Array.IndexOf(window, window.Max());   // the sampled peak: interior means a transient, not a decay or a relaxation

@@ -92,6 +92,28 @@ public class PhenomenaTests(ITestOutputHelper output)
         Assert.Equal(-2, p.Stimulus[106 - 8]);              // the last flash, one period earlier
     }
 
+    /// <summary>
+    /// A model whose stimulus barely moves its rate (the planted OSR and latency models at 1/1000 of their size on a rate of
+    /// 100: a 0.002 modulation) shows nothing measurable: both criteria say Inconclusive instead of reading a ratio or
+    /// latencies off the wiggle. (Found on a two-batch white-noise CNN, which the OSR criterion had called Present.)
+    /// </summary>
+    [Fact]
+    public void FaintResponses_AreInconclusive_NotReadAsPhenomena()
+    {
+        TestTorch.Cpu();
+        using var faintOsr = new FaintPlanted(new ExpectationPlanted(4, 4), offset: 100, scale: 1e-3f);
+        var osr = new OmittedStimulusResponse().Measure(faintOsr, StimulusInput.Contrast, Options);
+        output.WriteLine(osr.ToString());
+        Assert.Equal(Verdict.Inconclusive, osr.Verdict);
+        using var faintLatency = new FaintPlanted(new LatencyPlanted(6, 6), offset: 100, scale: 1e-3f);
+        var latency = new LatencyEncoding().Measure(faintLatency, StimulusInput.Contrast, Options);
+        output.WriteLine(latency.ToString());
+        Assert.Equal(Verdict.Inconclusive, latency.Verdict);
+        // The same model at full size is judged as before.
+        using var osrOnRate = new FaintPlanted(new ExpectationPlanted(4, 4), offset: 0, scale: 1);
+        Assert.Equal(Verdict.Present, new OmittedStimulusResponse().Measure(osrOnRate, StimulusInput.Contrast, Options).Verdict);
+    }
+
     [Fact]
     public void OmittedStimulusResponse_IsAbsentInALinearModelWithARebound()
     {

@@ -147,3 +147,24 @@ internal sealed class RectifiedLinearPlanted(int height, int width, float thresh
 {
     protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe) => (base.Forward(input, observe) - threshold).relu();
 }
+
+/// <summary>
+/// Another planted model's response, faint: offset + scale · inner(x). With a large offset and a tiny scale the stimulus
+/// barely moves the rate (a barely trained model): criteria must call that Inconclusive, not read ratios or latencies off it.
+/// </summary>
+internal sealed class FaintPlanted(PlantedModel inner, float offset, float scale) : PlantedModel(nameof(FaintPlanted), (int)inner.Spec.Height, (int)inner.Spec.Width)
+{
+    protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe)
+    {
+        CheckInput(input);
+        using var scope = torch.NewDisposeScope();
+        return (inner.forward(input) * scale + offset).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
