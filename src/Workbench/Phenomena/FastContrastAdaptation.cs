@@ -31,7 +31,8 @@ namespace Workbench.Phenomena;
 /// nonlinearity that is not scale-free is sampled over a wider range of the same curve at high contrast, so a threshold raises
 /// the slope (ratio above 1: Absent) and a saturation lowers it, which this criterion cannot tell from adaptation.</para>
 /// <para>Defaults: contrasts 0.1, 0.3, 0.5, 0.7 (the figure's 0.1 and 0.7 and two between) and 10,000 frames (the
-/// reference's); quick: 0.1 and 0.7, 3,000 frames, 80 gradient windows. Contrast is the noise's standard deviation in
+/// reference's); quick (a preview that keeps the battery's CI run short): 0.1 and 0.7, 600 frames, 15 bins, 16 gradient
+/// windows. Contrast is the noise's standard deviation in
 /// contrast units: seen through <see cref="StimulusInput.ForRecording"/> values beyond ±1 clamp, as a stored movie would.</para>
 /// </remarks>
 public sealed class FastContrastAdaptation : IPhenomenon
@@ -41,13 +42,13 @@ public sealed class FastContrastAdaptation : IPhenomenon
 
     /// <summary>Noise contrasts (standard deviations), ascending; null: 0.1, 0.3, 0.5, 0.7 (quick: 0.1, 0.7).</summary>
     public IReadOnlyList<double>? Contrasts { get; init; }
-    /// <summary>Frames of noise per contrast; null: 10,000 (quick: 3,000).</summary>
+    /// <summary>Frames of noise per contrast; null: 10,000, the reference's (quick: 600).</summary>
     public int? Frames { get; init; }
     /// <summary>Frames each random frame is held (reference: 3, a 33 Hz display).</summary>
     public int HoldFrames { get; init; } = 3;
-    /// <summary>Equal-count bins of the nonlinearity (the reference's Binterp uses 40).</summary>
-    public int Bins { get; init; } = 40;
-    /// <summary>Windows whose mean input gradient is the kernel's receptive field; null: 160, the reference's (quick: 80).</summary>
+    /// <summary>Equal-count bins of the nonlinearity; null: 40, the reference's Binterp (quick: 15).</summary>
+    public int? Bins { get; init; }
+    /// <summary>Windows whose mean input gradient is the kernel's receptive field; null: 160, the reference's (quick: 16).</summary>
     public int? GradientWindows { get; init; }
     /// <summary>Seed of the noise (the same draws at every contrast).</summary>
     public ulong Seed { get; init; } = 7;
@@ -68,10 +69,11 @@ public sealed class FastContrastAdaptation : IPhenomenon
         var contrasts = (Contrasts ?? (options.Quick ? [0.1, 0.7] : [0.1, 0.3, 0.5, 0.7])).ToArray();
         if (contrasts.Length < 2 || contrasts.Any(c => !(c > 0)) || contrasts.Zip(contrasts.Skip(1)).Any(p => p.Second <= p.First))
             throw new ArgumentException($"Contrasts are at least two positive values, ascending; got [{string.Join(", ", contrasts)}].", nameof(Contrasts));
-        int frames = Frames ?? (options.Quick ? 3000 : 10_000);
-        int gradientWindows = GradientWindows ?? (options.Quick ? 80 : 160);
-        if (frames < history + 2 * Bins)
-            throw new ArgumentException($"{frames} frames are too few for {Bins} bins after the model's history ({history}).", nameof(Frames));
+        int frames = Frames ?? (options.Quick ? 600 : 10_000);
+        int gradientWindows = GradientWindows ?? (options.Quick ? 16 : 160);
+        int bins = Bins ?? (options.Quick ? 15 : 40);
+        if (frames < history + 2 * bins)
+            throw new ArgumentException($"{frames} frames are too few for {bins} bins after the model's history ({history}).", nameof(Frames));
         if (gradientWindows < 1 || gradientWindows > frames - history)
             throw new ArgumentException($"GradientWindows is {gradientWindows}; it must be 1 … {frames - history}.", nameof(GradientWindows));
         var cells = ModelResponses.Cells(model, options);
@@ -94,7 +96,7 @@ public sealed class FastContrastAdaptation : IPhenomenon
             var fits = LnFits.Fit(model, movie, units, new LnFitOptions
             {
                 // LnFits always holds blocks out for its cross-validated r, which is not used here: keep it to one small block.
-                Bins = Bins, BatchSize = options.BatchSize, RestrictToFootprint = differentiable, TestFraction = 0.1, TestBlocks = 1,
+                Bins = bins, BatchSize = options.BatchSize, RestrictToFootprint = differentiable, TestFraction = 0.1, TestBlocks = 1,
             });
             gain[ci] = new double[cells.Count];
             centre[ci] = new double[cells.Count];
