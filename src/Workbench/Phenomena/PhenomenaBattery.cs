@@ -17,8 +17,12 @@ public static class PhenomenaBattery
         new OmittedStimulusResponse(),
         new ReversingGrating(),
         new FrequencyDoubling(),
+        new FastContrastAdaptation(),
         new LatencyEncoding(),
-        new MotionReversal(), new MotionAnticipation(), new ObjectMotionSensitivity(),
+        new MotionReversal(),
+        new MotionAnticipation(),
+        new ObjectMotionSensitivity(),
+        new PolarityReversal(),
     ];
 
     /// <summary>

@@ -21,6 +21,8 @@ namespace Workbench.Phenomena;
 [JsonDerivedType(typeof(OmittedStimulusResult), "omitted stimulus response")]
 [JsonDerivedType(typeof(FrequencyDoublingResult), "frequency doubling")]
 [JsonDerivedType(typeof(MotionReversalResult), "motion reversal"), JsonDerivedType(typeof(MotionAnticipationResult), "motion anticipation"), JsonDerivedType(typeof(ObjectMotionResult), "object motion sensitivity")]
+[JsonDerivedType(typeof(FastContrastAdaptationResult), "fast contrast adaptation")]
+[JsonDerivedType(typeof(PolarityReversalResult), "polarity reversal")]
 public abstract record PhenomenonResult(string Name, Verdict Verdict, string Criterion, IReadOnlyDictionary<string, double> Numbers)
 {
     /// <summary>One line: name, verdict and numbers.</summary>

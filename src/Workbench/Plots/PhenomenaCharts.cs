@@ -18,6 +18,8 @@ public static partial class PhenomenaCharts
         OmittedStimulusResult r => OmittedStimulus(r),
         FrequencyDoublingResult r => FrequencyDoubling(r),
         MotionReversalResult r => MotionReversal(r), MotionAnticipationResult r => MotionAnticipation(r), ObjectMotionResult r => ObjectMotion(r),
+        FastContrastAdaptationResult r => ContrastAdaptationCharts.FastContrastAdaptation(r),
+        PolarityReversalResult r => PolarityReversalCharts.PolarityReversal(r),
         null => throw new ArgumentNullException(nameof(result)),
         _ => throw new ArgumentException($"No figure for {result.GetType().Name} ('{result.Name}'): add one to PhenomenaCharts.Figure.", nameof(result)),
     };
