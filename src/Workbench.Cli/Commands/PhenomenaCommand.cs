@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbench.Cli.CommandLine;
 using Workbench.Display;
 using Workbench.IO;
@@ -23,8 +24,8 @@ public sealed class PhenomenaCommand : ICommand
 
     /// <inheritdoc/>
     public string Help => $"""
-        Usage: workbench phenomena RUN [--input recording|zscored] [--only P1,P2] [--quick] [--json OUT] [--report OUT.html] [--device D]
-               workbench phenomena --retina DIR [--only P1,P2] [--quick] [--json OUT] [--report OUT.html] [--device D]
+        Usage: workbench phenomena RUN [--input recording|zscored] [--natural FILE] [--only P1,P2] [--quick] [--json OUT] [--report OUT.html] [--device D]
+               workbench phenomena --retina DIR [--natural FILE] [--only P1,P2] [--quick] [--json OUT] [--report OUT.html] [--device D]
 
         Runs every phenomenon of the battery ({string.Join(", ", PhenomenaBattery.Default.Select(p => p.Name))}) with the
         reference's stimuli and prints per phenomenon its verdict (Present, Absent, Inconclusive), its headline numbers and
@@ -36,6 +37,10 @@ public sealed class PhenomenaCommand : ICommand
         contrast values are fed as z-scored model input unchanged.
         --retina DIR runs the battery on the synthetic retina itself (DIR/{RetinaSimulation.GroundTruthFileName}, e.g. a
         directory written by 'workbench simulate'), in contrast units: the answers trained models are compared with.
+        Phenomena measured over natural scenes (polarity reversal) use the test movie of --natural FILE (a naturalscene.h5
+        in the deep-retina layout); by default the run's own training file when it is one, or DIR/{RetinaSimulation.NaturalSceneFileName}
+        for --retina. The movie is shown to each model in its own units (for --input recording and the retina, through
+        contrast). Without one they are Inconclusive and say so.
         --only runs just the named phenomena (comma-separated, as listed above).
         --quick uses fewer conditions (what CI runs). --json writes every result record (numbers, verdict, criterion and each
         figure's data); --report writes a standalone HTML page with the verdict table and each phenomenon's figure.
@@ -44,7 +49,7 @@ public sealed class PhenomenaCommand : ICommand
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var a = new Arguments(args, Name, ["quick"], ["retina", "input", "only", "json", "report", "device"]);
+        var a = new Arguments(args, Name, ["quick"], ["retina", "input", "natural", "only", "json", "report", "device"]);
         string? retinaDir = a.Option("retina");
         if ((retinaDir is null) == (a.Positionals.Count == 0) || a.Positionals.Count > 1)
             throw new UsageException($"workbench {Name}: give either one run directory or --retina DIR.");
@@ -53,6 +58,9 @@ public sealed class PhenomenaCommand : ICommand
         RetinaModel model;
         StimulusInput input;
         string subject;
+        string? natural = a.Option("natural");
+        if (natural is not null && !File.Exists(natural)) throw new FileNotFoundException($"--natural {natural}: no such file.", natural);
+        bool throughContrast;   // the natural movie goes through contrast and the input adapter (else: the file's z-scored units as they are)
         if (retinaDir is not null)
         {
             if (a.Option("input") is not null) throw new UsageException("--input applies to trained runs; the retina takes contrast units.");
@@ -60,6 +68,9 @@ public sealed class PhenomenaCommand : ICommand
             if (!File.Exists(truth)) throw new FileNotFoundException($"--retina {retinaDir}: no {RetinaSimulation.GroundTruthFileName} there (write one with 'workbench simulate').", truth);
             model = GroundTruthModel.Load(truth);
             input = StimulusInput.Contrast;
+            throughContrast = true;
+            string own = Path.Combine(retinaDir, RetinaSimulation.NaturalSceneFileName);
+            natural ??= File.Exists(own) ? own : null;
             subject = $"the synthetic retina of {retinaDir}";
         }
         else
@@ -81,6 +92,8 @@ public sealed class PhenomenaCommand : ICommand
                 _ => throw new UsageException($"--input {mode}: expected 'recording' or 'zscored'."),
             };
             subject = $"{info.Spec.Kind} ({run})";
+            throughContrast = mode == "recording";
+            natural ??= source is not null && File.Exists(source) && Path.GetFileName(source) == RetinaSimulation.NaturalSceneFileName ? source : null;
         }
 
         var battery = PhenomenaBattery.Default;
@@ -96,8 +109,9 @@ public sealed class PhenomenaCommand : ICommand
             battery = battery.Where(p => names.Contains(p.Name)).ToList();
         }
         using var _ = model;
-        var options = new PhenomenaOptions { Quick = a.Flag("quick") };
-        Console.Error.WriteLine($"phenomena: {subject}, input {input.Name}{(options.Quick ? ", quick" : "")}");
+        using var scenes = natural is null ? null : NaturalMovie(natural, input, throughContrast);
+        var options = new PhenomenaOptions { Quick = a.Flag("quick"), NaturalScenes = scenes };
+        Console.Error.WriteLine($"phenomena: {subject}, input {input.Name}{(options.Quick ? ", quick" : "")}, natural scenes: {natural ?? "none"}");
         var results = new List<PhenomenonResult>();
         foreach (var phenomenon in battery)
         {
@@ -127,5 +141,20 @@ public sealed class PhenomenaCommand : ICommand
             Console.WriteLine($"Wrote {Path.GetFullPath(report)}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The test movie of a deep-retina file in a model's input units: through contrast and the model's input adapter (for
+    /// the retina and models of simulated recordings), or in the file's own z-scored units as read (for z-scored models).
+    /// </summary>
+    private static torch.Tensor NaturalMovie(string file, StimulusInput input, bool throughContrast)
+    {
+        var experiment = Data.DeepRetina.DeepRetinaFile.ReadExperiment(file);
+        using var train = experiment.Train;
+        using var test = experiment.Test;
+        if (!throughContrast) return test.Stimulus.clone();
+        using var contrast = StimulusEncoding.FromModelInput(test.Stimulus, test.Normalisation
+            ?? throw new InvalidDataException($"--natural {file}: its test stimulus carries no normalisation."));
+        return input.ToModel(contrast);
     }
 }

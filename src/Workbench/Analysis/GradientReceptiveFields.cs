@@ -23,7 +23,8 @@ public static class GradientReceptiveFields
 
     /// <summary>
     /// The per-sample gradients of <paramref name="unit"/>'s response with respect to <paramref name="inputs"/>
-    /// <c>(B, History, H, W)</c>: <c>(B, History, H, W)</c> in the model's dtype and device, with one backward pass.
+    /// <c>(B, History, H, W)</c>: <c>(B, History, H, W)</c> in the model's dtype and device, with one backward pass
+    /// (zeros when the unit does not depend on the input at all).
     /// </summary>
     public static Tensor Gradients(RetinaModel model, Tensor inputs, UnitAddress unit) => Gradients(model, inputs, unit, out _);
 
@@ -42,7 +43,9 @@ public static class GradientReceptiveFields
             var x = inputs.to(dtype, device).detach().requires_grad_(true);
             var activations = model.Activations(x, unit.Layer == UnitAddress.Output ? [] : [unit.Layer]);
             var r = LayerProbe.Select(activations, [unit]).squeeze(1);
-            var g = torch.autograd.grad([r.sum()], [x])[0];
+            // A unit that does not depend on the input (a constant model, a dead branch) has no gradient path: its gradient
+            // is zero. Asking libtorch's autograd anyway aborts the process instead of throwing.
+            var g = r.requires_grad ? torch.autograd.grad([r.sum()], [x])[0] : torch.zeros_like(x);
             responses = r.detach().MoveToOuterDisposeScope();
             return g.detach().MoveToOuterDisposeScope();
         }

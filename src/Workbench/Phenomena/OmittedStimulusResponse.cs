@@ -42,8 +42,8 @@ public sealed class OmittedStimulusResponse : IPhenomenon
     /// <summary>Bins after the omitted onset searched for the omission peak.</summary>
     public int WindowFrames { get; init; } = 30;
     /// <summary>
-    /// Smallest modulation of the mean rate by the flash train (the last flash cycle's range), as a fraction of the largest
-    /// rate, for the flashes to count as answered; below it the verdict is Inconclusive.
+    /// Smallest modulation of the mean rate by the flash train (the last flash cycle's range), as a fraction of the resting
+    /// rate before the train, for the flashes to count as answered; below it the verdict is Inconclusive.
     /// </summary>
     public double MinFlashModulation { get; init; } = 0.1;
 
@@ -72,7 +72,7 @@ public sealed class OmittedStimulusResponse : IPhenomenon
         var verdict = Judge(sweep.All(m => m.Answered) && reference.Answered, ratio, reference.PeakInside, slope, MinRatio, MaxSlope);
         var (omittedIndex, level) = reference.Train;
         return new OmittedStimulusResult(Name, verdict,
-            $"Inconclusive unless the flashes modulate the mean rate by ≥ {MinFlashModulation:P0} of its largest value. Present when the peak in the {WindowFrames} bins after the omitted flash, less the last flash cycle's minimum, is ≥ {MinRatio} × that cycle's range and lies strictly inside the window, and its delay from the omitted flash changes with the period at |slope| ≤ {MaxSlope} ms/ms (periods {string.Join(", ", sweep.Select(m => m.PeriodMs))} ms).",
+            $"Inconclusive unless the flashes modulate the mean rate by ≥ {MinFlashModulation:P0} of the resting rate. Present when the peak in the {WindowFrames} bins after the omitted flash, less the last flash cycle's minimum, is ≥ {MinRatio} × that cycle's range and lies strictly inside the window, and its delay from the omitted flash changes with the period at |slope| ≤ {MaxSlope} ms/ms (periods {string.Join(", ", sweep.Select(m => m.PeriodMs))} ms).",
             new Dictionary<string, double>
             {
                 ["omission/flash ratio"] = ratio, ["delay (ms)"] = reference.DelayMs, ["delay–period slope"] = slope,
@@ -94,7 +94,9 @@ public sealed class OmittedStimulusResponse : IPhenomenon
         double cycleMax = cycle.Max(), cycleMin = cycle.Min();
         // The flashes must move the rate visibly (as the step response requires of a step): a ratio of two noise-level
         // wiggles on a flat rate would otherwise decide the verdict.
-        bool answered = cycleMax - cycleMin >= MinFlashModulation * mean.Max(Math.Abs);
+        // (Relative to the resting rate before the train, not to the train's onset transient, which can dwarf a steady,
+        // clearly visible flash response.)
+        bool answered = cycleMax - cycleMin >= MinFlashModulation * Math.Abs(baseline) && cycleMax - cycleMin > 1e-9 * mean.Max(Math.Abs);
         var window = r.Skip(omitted).Take(WindowFrames).ToArray();
         double peakIndex = LatencyEncoding.PeakIndex(window);
         int top = Array.IndexOf(window, window.Max());   // the sampled peak: interior means a transient, not a decay or a relaxation

@@ -24,7 +24,7 @@ namespace Workbench.Phenomena;
 /// Inconclusive when no natural movie is given, when the model's output has no gradient, or when no cell has a non-zero mean
 /// IRF; otherwise Absent. An LN model with a monotone nonlinearity has IRFs = slope · filter with slope ≥ 0: prop = 0.</para>
 /// <para>Steps: every window of the movie from <see cref="Start"/>, at most <see cref="MaxWindows"/> (null: all; quick:
-/// 1,000).</para>
+/// 300).</para>
 /// </remarks>
 public sealed class PolarityReversal : IPhenomenon
 {
@@ -39,7 +39,7 @@ public sealed class PolarityReversal : IPhenomenon
     public double CellFraction { get; init; } = 0.5;
     /// <summary>First window of the movie.</summary>
     public int Start { get; init; }
-    /// <summary>Most windows to use; null: all (quick: 1,000).</summary>
+    /// <summary>Most windows to use; null: all (quick: 300).</summary>
     public int? MaxWindows { get; init; }
     /// <summary>Memory the IRFs of one cell may take to be kept for the dot products; above it they are computed again.</summary>
     public long StoreBytes { get; init; } = GradientReceptiveFields.DefaultStoreBytes;
@@ -60,7 +60,7 @@ public sealed class PolarityReversal : IPhenomenon
         long available = movie.shape[0] - history - Start;
         if (Start < 0 || available < 1)
             throw new ArgumentException($"PhenomenaOptions.NaturalScenes has {movie.shape[0]} frames: no window from {Start} with the model's history ({history}).", nameof(options));
-        long count = Math.Min(available, MaxWindows ?? (options.Quick ? 1000 : long.MaxValue));
+        long count = Math.Min(available, MaxWindows ?? (options.Quick ? 300 : long.MaxValue));
         using var piece = movie.narrow(0, Start, count + history).to(float32, CPU).contiguous();
         if (!InputDependence.Differentiable(model, piece))
             return Nothing(Verdict.Inconclusive, criterion + " Not measured: the model's output has no gradient with respect to its input.");

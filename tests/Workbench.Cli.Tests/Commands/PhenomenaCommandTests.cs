@@ -75,7 +75,11 @@ public class PhenomenaCommandTests : IClassFixture<MicroRetina>, IDisposable
         var (model, info) = Checkpoint.Load(Path.Combine(run, "best.weights"), CPU);
         using var _ = model;
         var input = StimulusInput.ForRecording(info.Normalisation!);
-        var expected = PhenomenaBattery.Run(model, input, new PhenomenaOptions { Quick = true });
+        // Natural scenes by default: the run's own training file's test movie, through contrast into the run's units.
+        using var experiment = Workbench.Data.DeepRetina.DeepRetinaFile.ReadExperiment(_retina.NaturalScenes);
+        using var scenes = input.ToModel(StimulusEncoding.FromModelInput(experiment.Test.Stimulus, experiment.Test.Normalisation!));
+        var expected = PhenomenaBattery.Run(model, input, new PhenomenaOptions { Quick = true, NaturalScenes = scenes });
+        Assert.NotEqual(Verdict.Inconclusive, expected.Single(e => e.Name == "polarity reversal").Verdict);
         var written = JsonNode.Parse(File.ReadAllText(json))!;
         Assert.Equal(input.Name, written["input"]!.GetValue<string>());
         AssertSame(expected, written, r.Value!.StandardOutput);

@@ -152,4 +152,19 @@ public class GradientReceptiveFieldsTests(ITestOutputHelper output)
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"[{i}]: expected {expected[i]}, got {actual[i]} (tolerance {tolerance})");
     }
+
+    /// <summary>A unit that ignores its input has a zero gradient (libtorch's autograd would abort the process if asked), so its IRFs are all silent.</summary>
+    [Fact]
+    public void AConstantModel_HasZeroGradients_AndSilentIrfs()
+    {
+        TestTorch.Cpu();
+        using var model = new Workbench.Tests.Phenomena.ConstantPlanted(4, 4);
+        using var inputs = torch.randn(3, 40, 4, 4);
+        using var g = GradientReceptiveFields.Gradients(model, inputs, UnitAddress.OutputCell(0));
+        Assert.Equal(inputs.shape, g.shape);
+        Assert.Equal(0f, g.abs().max().item<float>());
+        var irfs = GradientReceptiveFields.Compute(model, torch.randn(50, 4, 4), UnitAddress.OutputCell(0));
+        Assert.Equal(10, irfs.Silent);
+        Assert.True(double.IsNaN(irfs.ReversedFraction));
+    }
 }

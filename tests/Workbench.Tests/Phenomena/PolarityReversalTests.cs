@@ -26,7 +26,7 @@ public class PolarityReversalTests(ITestOutputHelper output)
     {
         TestTorch.Cpu();
         using var movie = Movie(440, 6);
-        var options = new PhenomenaOptions { Quick = true, NaturalScenes = movie };
+        var options = new PhenomenaOptions { NaturalScenes = movie };   // every one of the 400 windows (quick caps at 300)
         using var linear = new LinearPlanted(6, 6);
         var l = (PolarityReversalResult)new PolarityReversal().Measure(linear, StimulusInput.Contrast, options);
         output.WriteLine(l.ToString());
