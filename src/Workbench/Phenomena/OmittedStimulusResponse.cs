@@ -21,7 +21,9 @@ namespace Workbench.Phenomena;
 /// strictly inside the window (a peak on its first bin is the last flash's response still decaying; one on its last bin a
 /// rate still relaxing back after the train, as a linear filter with a net-negative lobe does), and the delay's
 /// slope against the period is within ±<see cref="MaxSlope"/> (the response tracks the expected flash; a response tied
-/// to the last real flash, as any linear filter's, has slope −1). Inconclusive when the model does not respond to the
+/// to the last real flash, as any linear filter's, has slope −1), and at every period of the sweep the omission passes the
+/// same ratio inside the window with its delay within <see cref="MaxDelayScatterMs"/> of the fitted line (a random linear
+/// filter's tail can pass one period and a three-point slope by chance). Inconclusive when the model does not respond to the
 /// flashes (the cycle's range is below 10⁻⁶ of its largest |rate|) at some period; otherwise Absent.</para>
 /// </remarks>
 public sealed class OmittedStimulusResponse : IPhenomenon
@@ -37,7 +39,7 @@ public sealed class OmittedStimulusResponse : IPhenomenon
     public int Flashes { get; init; } = 8;
     /// <summary>Flash contrast.</summary>
     public double Intensity { get; init; } = -2;
-    /// <summary>Blank intervals of the period sweep; null: 3…10 (quick: 3, 6, 10).</summary>
+    /// <summary>Blank intervals of the period sweep; null: 3…10 (quick: 3, 4, 6, 10).</summary>
     public IReadOnlyList<int>? SlopeIntervals { get; init; }
     /// <summary>Bins after the omitted onset searched for the omission peak.</summary>
     public int WindowFrames { get; init; } = 30;
@@ -52,6 +54,9 @@ public sealed class OmittedStimulusResponse : IPhenomenon
     /// <summary>Largest |slope| of delay against period (ms per ms) for an OSR.</summary>
     public double MaxSlope { get; init; } = 0.5;
 
+    /// <summary>Largest distance (ms) of any period's delay from the fitted delay–period line: the response must be locked to the expected flash.</summary>
+    public double MaxDelayScatterMs { get; init; } = 20;
+
     /// <summary>One train's measurement: period (ms), the last flash cycle's largest and smallest response, whether the
     /// flashes were answered, the omission peak, its delay (ms) and whether it lies strictly inside the window, the
     /// baseline-subtracted mean response, and the train's omitted-onset response index with the stimulus level per bin.</summary>
@@ -64,18 +69,25 @@ public sealed class OmittedStimulusResponse : IPhenomenon
     /// <inheritdoc/>
     public PhenomenonResult Measure(RetinaModel model, StimulusInput input, PhenomenaOptions options)
     {
-        var intervals = (SlopeIntervals ?? (options.Quick ? [3, 6, 10] : Enumerable.Range(3, 8).ToArray())).Distinct().ToList();
+        var intervals = (SlopeIntervals ?? (options.Quick ? [3, 4, 6, 10] : Enumerable.Range(3, 8).ToArray())).Distinct().ToList();
         var reference = MeasureTrain(model, input, options, Interval);
         var sweep = intervals.Select(i => i == Interval ? reference : MeasureTrain(model, input, options, i)).OrderBy(m => m.PeriodMs).ToList();
         double ratio = reference.Ratio;
         double slope = Slope(sweep.Select(m => m.PeriodMs).ToArray(), sweep.Select(m => m.DelayMs).ToArray());
         var verdict = Judge(sweep.All(m => m.Answered) && reference.Answered, ratio, reference.PeakInside, slope, MinRatio, MaxSlope);
+        // An OSR is there at every frequency and locked to the expected flash: every period's omission must pass the ratio
+        // with its peak inside the window, and the delays must lie on their line. (A random linear filter's tail after the
+        // train can pass the reference period and a three-point slope by chance; found running the battery on an
+        // untrained LN model, which by construction has no OSR.)
+        double scatter = Scatter(sweep.Select(m => m.PeriodMs).ToArray(), sweep.Select(m => m.DelayMs).ToArray(), slope);
+        if (verdict == Verdict.Present && (sweep.Any(m => !(m.Ratio >= MinRatio) || !m.PeakInside) || !(scatter <= MaxDelayScatterMs)))
+            verdict = Verdict.Absent;
         var (omittedIndex, level) = reference.Train;
         return new OmittedStimulusResult(Name, verdict,
-            $"Inconclusive unless the flashes modulate the mean rate by ≥ {MinFlashModulation:P0} of the resting rate. Present when the peak in the {WindowFrames} bins after the omitted flash, less the last flash cycle's minimum, is ≥ {MinRatio} × that cycle's range and lies strictly inside the window, and its delay from the omitted flash changes with the period at |slope| ≤ {MaxSlope} ms/ms (periods {string.Join(", ", sweep.Select(m => m.PeriodMs))} ms).",
+            $"Inconclusive unless the flashes modulate the mean rate by ≥ {MinFlashModulation:P0} of the resting rate. Present when the peak in the {WindowFrames} bins after the omitted flash, less the last flash cycle's minimum, is ≥ {MinRatio} × that cycle's range and lies strictly inside the window, and its delay from the omitted flash changes with the period at |slope| ≤ {MaxSlope} ms/ms, with every period's omission passing the same ratio inside the window and its delay within {MaxDelayScatterMs} ms of that line (periods {string.Join(", ", sweep.Select(m => m.PeriodMs))} ms).",
             new Dictionary<string, double>
             {
-                ["omission/flash ratio"] = ratio, ["delay (ms)"] = reference.DelayMs, ["delay–period slope"] = slope,
+                ["omission/flash ratio"] = ratio, ["delay (ms)"] = reference.DelayMs, ["delay–period slope"] = slope, ["delay scatter (ms)"] = scatter,
                 ["flash cycle max"] = reference.CycleMax, ["flash cycle min"] = reference.CycleMin, ["omission peak"] = reference.OmissionPeak,
             },
             Enumerable.Range(0, level.Length).Select(k => (k - omittedIndex) * Units.FramePeriod).ToArray(), reference.Response, level,
@@ -116,6 +128,14 @@ public sealed class OmittedStimulusResponse : IPhenomenon
     public static Verdict Judge(bool flashesAnswered, double ratio, bool peakInside, double slope, double minRatio = 1.0, double maxSlope = 0.5) =>
         !flashesAnswered ? Verdict.Inconclusive
         : ratio >= minRatio && peakInside && Math.Abs(slope) <= maxSlope ? Verdict.Present : Verdict.Absent;
+
+    /// <summary>Largest |y − (ȳ + slope·(x − x̄))| over the points; NaN with fewer than two points or a NaN slope.</summary>
+    public static double Scatter(IReadOnlyList<double> x, IReadOnlyList<double> y, double slope)
+    {
+        if (x.Count < 2 || double.IsNaN(slope)) return double.NaN;
+        double mx = x.Average(), my = y.Average();
+        return x.Zip(y, (a, b) => Math.Abs(b - (my + slope * (a - mx)))).Max();
+    }
 
     /// <summary>Least-squares slope of <paramref name="y"/> on <paramref name="x"/>; NaN with fewer than two distinct x.</summary>
     public static double Slope(IReadOnlyList<double> x, IReadOnlyList<double> y)

@@ -77,7 +77,7 @@ public class PhenomenaTests(ITestOutputHelper output)
         var l = (OmittedStimulusResult)new OmittedStimulusResponse().Measure(linear, StimulusInput.Contrast, Options);
         output.WriteLine(l.ToString());
         Assert.Equal(Verdict.Absent, l.Verdict);
-        Assert.Equal(new[] { 50.0, 80, 120 }, l.PeriodsMs);
+        Assert.Equal(new[] { 50.0, 60, 80, 120 }, l.PeriodsMs);
 
         using var planted = new ExpectationPlanted(4, 4);
         var p = (OmittedStimulusResult)new OmittedStimulusResponse().Measure(planted, StimulusInput.Contrast, Options);
