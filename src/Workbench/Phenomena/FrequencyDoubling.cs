@@ -14,7 +14,8 @@ namespace Workbench.Phenomena;
 /// reversal frequency F1 (bin 2: 2 Hz) and its double F2 (bin 4); F2/F1 averaged over phases, then mean ± SEM over cells for
 /// each width. A phase where the cell barely responds at all (F1 and F2 both ≤ <see cref="ResponseFloor"/> of the cell's
 /// largest amplitude over all stimuli, or 10⁻⁶ of its summed |rate|; e.g. a 1-checker sine at phase 0 is zero on every checker
-/// centre) is left out; one where F1 is that small but F2 is not counts as <see cref="RatioCap"/> (a pure F2
+/// centre), or whose larger harmonic modulates the rate by less than <see cref="MinModulation"/> of its mean, is left out; one
+/// where F1 is that small but F2 is not counts as <see cref="RatioCap"/> (a pure F2
 /// response; the reference would divide by zero). Quick: widths 1, 2, 4, 8 and phases 0, ¼, ½, ¾.</para>
 /// <para>Criterion (the reference's dashed line at 1): Present when the mean F2/F1 over cells exceeds
 /// <see cref="Threshold"/> at some width; Inconclusive when no width has a measured ratio; otherwise Absent. A linear model
@@ -37,6 +38,8 @@ public sealed class FrequencyDoubling : IPhenomenon
     public double Threshold { get; init; } = 1.0;
     /// <summary>Fraction of a cell's largest F1 or F2 below which an amplitude counts as no response.</summary>
     public double ResponseFloor { get; init; } = 1e-3;
+    /// <summary>Smallest modulation (the larger of the F1 and F2 sinusoids' amplitudes) as a fraction of the mean rate for a phase to count.</summary>
+    public double MinModulation { get; init; } = 0.1;
     /// <summary>The ratio counted for a phase with F2 but no F1.</summary>
     public double RatioCap { get; init; } = 100;
 
@@ -70,8 +73,11 @@ public sealed class FrequencyDoubling : IPhenomenon
                 // A cell whose rate does not change (modulation below float32 rounding of its summed rate) has no ratio.
                 double rate = amplitudes.SelectMany(x => x).Max(p => p[c].Total);
                 double floor = Math.Max(ResponseFloor * largest, 1e-6 * rate);
+                // As every phenomenon of the battery: a grating that moves the rate by less than MinModulation of its mean
+                // (a sinusoid of DFT amplitude F over N samples has amplitude 2F/N; the mean rate is Total/N) is no response,
+                // not a ratio of two faint harmonics.
                 var ratios = amplitudes[wi].Select(p => p[c])
-                    .Where(a => a.F1 > floor || a.F2 > floor)
+                    .Where(a => (a.F1 > floor || a.F2 > floor) && 2 * Math.Max(a.F1, a.F2) >= MinModulation * a.Total)
                     .Select(a => a.F1 > floor ? a.F2 / a.F1 : RatioCap).ToList();
                 perCell[wi][c] = ratios.Count > 0 ? ratios.Average() : double.NaN;
             }
@@ -87,7 +93,7 @@ public sealed class FrequencyDoubling : IPhenomenon
         var finite = mean.Where(double.IsFinite).ToArray();
         var verdict = finite.Length == 0 ? Verdict.Inconclusive : finite.Max() > Threshold ? Verdict.Present : Verdict.Absent;
         return new FrequencyDoublingResult(Name, verdict,
-            $"Present when the mean over cells of F2/F1 (DFT bins {f2Bin} and {f1Bin} of {samples} samples, averaged over {phases.Length} phases) exceeds {Threshold} at some bar width.",
+            $"Present when the mean over cells of F2/F1 (DFT bins {f2Bin} and {f1Bin} of {samples} samples, averaged over the {phases.Length} phases whose larger harmonic modulates the rate by ≥ {MinModulation:P0} of its mean) exceeds {Threshold} at some bar width.",
             new Dictionary<string, double>
             {
                 ["max F2/F1"] = finite.DefaultIfEmpty(double.NaN).Max(), ["F2/F1 at narrowest"] = mean[0], ["F2/F1 at widest"] = mean[^1],
