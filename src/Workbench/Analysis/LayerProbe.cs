@@ -27,23 +27,49 @@ public static class LayerProbe
     /// <paramref name="layers"/> to <paramref name="visit"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A layer is not one of the model's (the message lists them), or there are no windows.</exception>
+    /// <remarks>Each batch is a run of consecutive windows of one range, and the model computes it over the run's frames
+    /// (<see cref="RetinaModel.MovieActivations"/>: the BN-CNN computes each frame's first-layer contribution once); models
+    /// that need spike history run window by window.</remarks>
     public static void ForEachBatch(RetinaModel model, HistoryWindows windows, IReadOnlyList<WindowRange> ranges,
-        IReadOnlyList<string> layers, Action<ProbeBatch> visit, int batchSize = 128)
+        IReadOnlyList<string> layers, Action<ProbeBatch> visit, int batchSize = 128) =>
+        Stream(model, windows, ranges, layers, visit, batchSize, withInputs: true);
+
+    /// <summary>As <see cref="ForEachBatch"/>; without <paramref name="withInputs"/> the windows are not gathered and
+    /// <see cref="ProbeBatch.Inputs"/> is empty (for callers that read activations only).</summary>
+    internal static void Stream(RetinaModel model, HistoryWindows windows, IReadOnlyList<WindowRange> ranges,
+        IReadOnlyList<string> layers, Action<ProbeBatch> visit, int batchSize, bool withInputs)
     {
         CheckLayers(model, layers);
         CheckWindows(model, windows, ranges);
+        if (batchSize < 1) throw new ArgumentException($"Batch size must be positive, got {batchSize}.", nameof(batchSize));
         using var eval = new EvalMode(model);
         using var noGrad = torch.no_grad();
         var (device, dtype) = Placement(model);
         var inner = layers.Where(l => l != UnitAddress.Output).Distinct().ToList();
-        foreach (var indices in WindowBatches.InOrder(ranges, batchSize))
-        {
-            using var scope = torch.NewDisposeScope();
-            var (x, y) = windows.Batch(indices, device);
-            if (x.dtype != dtype) x = x.to(dtype);
-            var activations = model.Activations(x, inner);
-            visit(new ProbeBatch(indices, x, y, activations));
-        }
+        foreach (var range in ranges)
+            for (long first = range.Start; first < range.End; first += batchSize)
+            {
+                long count = Math.Min(batchSize, range.End - first);
+                var indices = new long[count];
+                for (long i = 0; i < count; i++) indices[i] = first + i;
+                using var scope = torch.NewDisposeScope();
+                Tensor x, y;
+                if (withInputs)
+                {
+                    (x, y) = windows.Batch(indices, device);
+                    if (x.dtype != dtype) x = x.to(dtype);
+                }
+                else
+                {
+                    x = torch.empty([0, windows.History, windows.Recording.Height, windows.Recording.Width], dtype, device);
+                    using var bins = torch.arange(first + windows.History, first + windows.History + count, dtype: int64);
+                    y = windows.Recording.Rates.index_select(0, bins).to(device);
+                }
+                var activations = model.NeedsSpikeHistory
+                    ? model.Activations(withInputs ? x : windows.Batch(indices, device).Inputs.to(dtype), inner)
+                    : model.MovieActivations(windows.Frames(first, count, device).to(dtype), inner);
+                visit(new ProbeBatch(indices, x, y, activations));
+            }
     }
 
     /// <summary>
@@ -57,8 +83,8 @@ public static class LayerProbe
         var parts = new List<Tensor>();
         try
         {
-            ForEachBatch(model, windows, ranges, [layer],
-                b => parts.Add(b.Activations[layer].to(float32, CPU).contiguous().DetachFromDisposeScope()), batchSize);
+            Stream(model, windows, ranges, [layer],
+                b => parts.Add(b.Activations[layer].to(float32, CPU).contiguous().DetachFromDisposeScope()), batchSize, withInputs: false);
             return torch.cat(parts, 0);
         }
         finally
@@ -85,8 +111,8 @@ public static class LayerProbe
         var parts = new List<Tensor>();
         try
         {
-            ForEachBatch(model, windows, ranges, units.Select(u => u.Layer).Distinct().ToList(),
-                b => parts.Add(Select(b.Activations, units).to(float32, CPU).DetachFromDisposeScope()), batchSize);
+            Stream(model, windows, ranges, units.Select(u => u.Layer).Distinct().ToList(),
+                b => parts.Add(Select(b.Activations, units).to(float32, CPU).DetachFromDisposeScope()), batchSize, withInputs: false);
             return torch.cat(parts, 0);
         }
         finally

@@ -48,6 +48,20 @@ public sealed class HistoryWindows : IDisposable
     public torch.Tensor View => _view;
 
     /// <summary>
+    /// The frames of the consecutive windows <c>first … first + count − 1</c>, <c>(count + History − 1, H, W)</c>: a view of
+    /// the stimulus (no copy) on the CPU, or a copy on <paramref name="device"/>. Models run over it with
+    /// <see cref="Models.RetinaModel.MovieActivations"/>, computing what overlapping windows share once.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The windows are not all inside <c>[0, Count)</c>.</exception>
+    public torch.Tensor Frames(long first, long count, torch.Device? device = null)
+    {
+        if (first < 0 || count < 1 || first + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Windows {first}..{first + count - 1} are not all inside [0, {Count}).");
+        var frames = Recording.Stimulus.narrow(0, first, count + History - 1);
+        return device is not null && device.type != DeviceType.CPU ? frames.to(device, disposeAfter: true) : frames;
+    }
+
+    /// <summary>
     /// Gathers the windows <paramref name="indices"/> into a new <c>(B, History, H, W)</c> input tensor and their
     /// response bins into <c>(B, N)</c> targets, both on <paramref name="device"/>.
     /// </summary>

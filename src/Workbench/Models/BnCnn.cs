@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Workbench.Data;
 using Workbench.Models.Layers;
+using Workbench.Runtime;
 using static TorchSharp.torch;
 
 namespace Workbench.Models;
@@ -83,7 +84,57 @@ public sealed class BnCnn : RetinaModel
     {
         CheckInput(input);
         using var scope = torch.NewDisposeScope();
-        var x = Step("conv1", conv1.call(input));
+        return AfterConv1(conv1.call(input), observe).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The first layer is linear over the whole window, so over consecutive windows it is one space-time
+    /// convolution of the movie (<see cref="FftConvolution.Sliding(Tensor, Tensor, Tensor?)"/>): each frame's contribution is computed once instead of
+    /// History times. The later layers run per window. Linear-stacked models, and runs with
+    /// <see cref="Convolutions.Algorithm"/> set to <see cref="ConvolutionAlgorithm.Direct"/>, gather the windows instead.</remarks>
+    protected override Tensor ForwardMovie(Tensor frames, Action<string, Tensor>? observe)
+    {
+        if (IsStacked || Convolutions.Algorithm == ConvolutionAlgorithm.Direct || frames.shape[0] - Spec.History + 1 < MinimumSlidingWindows)
+            return base.ForwardMovie(frames, observe);
+        using var scope = torch.NewDisposeScope();
+        var first = (FastConv2d)conv1;
+        var movie = frames.to(first.Weight.dtype);
+        Tensor x;
+        if (torch.is_grad_enabled() && first.Weight.requires_grad)
+            x = FftConvolution.Sliding(movie, first.Weight, first.Bias);
+        else
+        {
+            // Probes call this chunk after chunk with the same weights: keep the kernel's spectrum while they stay the same.
+            long length = FftConvolution.ChunkLength(Spec.History);
+            if (_sliding is null || !_sliding.Matches(first.Weight, length, Spec.Height, Spec.Width))
+            {
+                _sliding?.Dispose();
+                _sliding = new SlidingKernel(first.Weight, length, Spec.Height, Spec.Width);
+            }
+            x = FftConvolution.Sliding(movie, _sliding, first.Bias);
+        }
+        return AfterConv1(x, observe).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _sliding?.Dispose();
+            _sliding = null;
+        }
+        base.Dispose(disposing);
+    }
+
+    private SlidingKernel? _sliding;
+
+    /// <summary>Below this many windows a movie is cheaper to run window by window than as one space-time transform.</summary>
+    private const long MinimumSlidingWindows = 8;
+
+    private Tensor AfterConv1(Tensor conv1Output, Action<string, Tensor>? observe)
+    {
+        var x = Step("conv1", conv1Output);
         x = Step("bn1", bn1.call(x));
         x = Step("relu1", nn.functional.relu(noise1.call(x)));
         x = Step("conv2", conv2.call(x));
@@ -91,7 +142,7 @@ public sealed class BnCnn : RetinaModel
         x = Step("relu2", nn.functional.relu(noise2.call(x)));
         x = Step("readout", readout.call(Spec.Readout == ReadoutKind.Dense ? x.flatten(1) : x));
         x = Step("bn_out", bn_out.call(x));
-        return nn.functional.softplus(x).MoveToOuterDisposeScope();
+        return nn.functional.softplus(x);
 
         Tensor Step(string name, Tensor t)
         {

@@ -11,6 +11,8 @@ public static class Predictions
     /// Predicted rates for every window of <paramref name="recording"/>: <c>(T − History, N)</c> on the CPU, row
     /// <c>k</c> predicting response bin <c>k + History</c>. GLMs get the recorded spike counts as history (open loop).
     /// </summary>
+    /// <remarks>Batches are runs of consecutive windows, which models run over their frames
+    /// (<see cref="RetinaModel.PredictMovie"/>), sharing the work overlapping windows have in common.</remarks>
     public static Tensor For(RetinaModel model, Recording recording, Device? device = null, int batchSize = 512)
     {
         device ??= model.parameters().FirstOrDefault()?.device ?? torch.CPU;
@@ -24,9 +26,16 @@ public static class Predictions
             foreach (var batch in WindowBatches.InOrder([new WindowRange(0, windows.Count)], batchSize))
             {
                 using var scope = torch.NewDisposeScope();
-                var (inputs, _) = windows.Batch(batch, device);
-                var history = model.NeedsSpikeHistory ? windows.SpikeHistory(batch, device) : null;
-                parts.Add(model.Predict(inputs, history).cpu().MoveToOuterDisposeScope());
+                if (model.NeedsSpikeHistory)
+                {
+                    var (inputs, _) = windows.Batch(batch, device);
+                    parts.Add(model.Predict(inputs, windows.SpikeHistory(batch, device)).cpu().MoveToOuterDisposeScope());
+                }
+                else
+                {
+                    // Consecutive windows: the model computes what they share once (RetinaModel.PredictMovie).
+                    parts.Add(model.PredictMovie(windows.Frames(batch[0], batch.Length, device)).cpu().MoveToOuterDisposeScope());
+                }
             }
             var result = torch.cat(parts, 0);
             foreach (var p in parts) p.Dispose();

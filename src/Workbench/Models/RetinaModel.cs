@@ -32,6 +32,71 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
+    /// Runs the model over every window of consecutive <paramref name="frames"/> <c>(T, H, W)</c> at once — window
+    /// <c>k</c> holds frames <c>k … k + History − 1</c>, so there are <c>T − History + 1</c> — and returns the outputs of the
+    /// named layers (all of <see cref="LayerNames"/> when null) plus the rates under "output", each with one row per window.
+    /// </summary>
+    /// <remarks>
+    /// The same numbers as <see cref="Activations"/> on the gathered windows (to float rounding). Families whose first
+    /// layer is linear over the whole window compute it once per frame rather than once per window (the BN-CNN: a
+    /// space-time FFT convolution, <see cref="Runtime.FftConvolution.Sliding(Tensor, Tensor, Tensor?)"/>); the others gather the windows.
+    /// Not for models that need spike history (<see cref="NeedsSpikeHistory"/>): their windows need the recorded counts too.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The frames are not (T ≥ History, Height, Width), or a layer is unknown.</exception>
+    public IReadOnlyDictionary<string, Tensor> MovieActivations(Tensor frames, IEnumerable<string>? layers = null)
+    {
+        var wanted = (layers ?? LayerNames).ToHashSet(StringComparer.Ordinal);
+        foreach (string name in wanted.Where(n => !LayerNames.Contains(n)))
+            throw new ArgumentException($"{GetName()} has no layer '{name}'; its layers are {string.Join(", ", LayerNames)}.");
+        CheckFrames(frames);
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        result["output"] = ForwardMovie(frames, (name, t) => { if (wanted.Contains(name)) result[name] = t.alias().MoveToOuterDisposeScope(); });
+        return result;
+    }
+
+    /// <summary>Rates for every window of consecutive <paramref name="frames"/> <c>(T, H, W)</c>: <c>(T − History + 1, N)</c>.
+    /// See <see cref="MovieActivations"/>.</summary>
+    public Tensor PredictMovie(Tensor frames)
+    {
+        CheckFrames(frames);
+        return ForwardMovie(frames, null);
+    }
+
+    /// <summary>
+    /// The forward pass over every window of consecutive frames <c>(T, H, W)</c>. By default the windows are gathered
+    /// (one copy) and run through <see cref="Forward(Tensor, Action{string, Tensor}?)"/>; override to share work between
+    /// overlapping windows. Must give the same numbers as the default.
+    /// </summary>
+    protected virtual Tensor ForwardMovie(Tensor frames, Action<string, Tensor>? observe)
+    {
+        long h = frames.shape[1], w = frames.shape[2], count = frames.shape[0] - Spec.History + 1;
+        // No dispose scope here: Activations' observer moves layer outputs one scope out of Forward's own.
+        var contiguous = frames.is_contiguous() ? null : frames.contiguous();
+        try
+        {
+            var source = contiguous ?? frames;
+            // A view (e.g. a narrowed stimulus) starts inside its storage: the windows start where it does.
+            using var view = source.as_strided([count, Spec.History, h, w], [h * w, h * w, w, 1], source.storage_offset());
+            using var windows = view.contiguous();
+            return Forward(windows, observe);
+        }
+        finally
+        {
+            contiguous?.Dispose();
+        }
+    }
+
+    /// <summary>Checks a movie's shape against the spec, naming what was expected.</summary>
+    protected void CheckFrames(Tensor frames)
+    {
+        if (frames.dim() != 3 || frames.shape[0] < Spec.History || frames.shape[1] != Spec.Height || frames.shape[2] != Spec.Width)
+            throw new ArgumentException(
+                $"{GetName()} runs over frames (T >= {Spec.History}, {Spec.Height}, {Spec.Width}), got [{string.Join(", ", frames.shape)}].");
+        if (NeedsSpikeHistory)
+            throw new ArgumentException($"{GetName()} needs the recorded spike history of each window; run it window by window (Predict) with the counts.");
+    }
+
+    /// <summary>
     /// Sets the additive offset before the output softplus so that each cell starts near its mean rate
     /// <paramref name="meanRates"/> <c>(N)</c>: offset = softplus⁻¹(mean). Returns false for models without such an offset.
     /// </summary>

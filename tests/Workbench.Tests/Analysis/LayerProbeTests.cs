@@ -54,10 +54,11 @@ public class LayerProbeTests
         using var output = LayerProbe.Activations(model, stimulus, "output");
 
         Assert.Equal(new long[] { 50, 4 }, responses.shape); // 90 frames leave 50 windows of 40 with a bin after them
-        Assert.True(responses[.., 0].equal(relu2[.., 2, 5, 1]).all().item<bool>());
-        Assert.True(responses[.., 1].equal(bn1[.., 0, 3, 4]).all().item<bool>());
-        Assert.True(responses[.., 2].equal(bn1[.., 3, 7, 0]).all().item<bool>());
-        Assert.True(responses[.., 3].equal(output[.., 1]).all().item<bool>());
+        // Batches of 16 and of 128 windows run the first layer as transforms of different chunks: equal to float rounding.
+        Assert.True(responses[.., 0].allclose(relu2[.., 2, 5, 1], rtol: 1e-5, atol: 1e-6));
+        Assert.True(responses[.., 1].allclose(bn1[.., 0, 3, 4], rtol: 1e-5, atol: 1e-6));
+        Assert.True(responses[.., 2].allclose(bn1[.., 3, 7, 0], rtol: 1e-5, atol: 1e-6));
+        Assert.True(responses[.., 3].allclose(output[.., 1], rtol: 1e-5, atol: 1e-6));
     }
 
     [Fact]

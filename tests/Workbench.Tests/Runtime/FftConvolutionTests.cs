@@ -1,0 +1,123 @@
+using Workbench.Runtime;
+using Workbench.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Workbench.Tests.Runtime;
+
+/// <summary>
+/// The FFT convolution computes what a float64 direct convolution computes — forward, weight, bias and input gradients —
+/// on the shapes the models use, and the sliding (whole-movie) form equals the convolution of every window.
+/// </summary>
+public class FftConvolutionTests
+{
+    /// <summary>Relative error accepted for float32 transforms against float64 direct sums (measured ~3e-7).</summary>
+    private const double Tolerance = 1e-5;
+
+    public static TheoryData<int, int, int, int, int, int, int> Cases() => new()
+    {
+        { 2, 40, 8, 15, 15, 50, 50 },  // BN-CNN layer 1 (the shape the FFT route is for)
+        { 2, 8, 8, 11, 11, 36, 36 },   // layer 2
+        { 3, 5, 4, 5, 7, 17, 20 },     // rectangular kernel on an odd, non-square input
+        { 1, 3, 2, 1, 1, 6, 9 },       // 1x1 kernel
+        { 2, 4, 3, 9, 9, 9, 9 },       // kernel as large as the input: one output pixel
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Conv2d_MatchesFloat64_ForwardAndAllGradients(int batch, int inChannels, int outChannels, int kh, int kw, int h, int w)
+    {
+        TestTorch.Cpu(seed: 151);
+        using var scope = NewDisposeScope();
+        // A transposed view as input: the route must not assume contiguous memory.
+        var x = randn(batch, inChannels, w, h).transpose(2, 3).requires_grad_(true);
+        var k = (randn(outChannels, inChannels, kh, kw) / Math.Sqrt(inChannels * kh * kw)).requires_grad_(true);
+        var b = randn(outChannels).requires_grad_(true);
+        var g = randn(batch, outChannels, h - kh + 1, w - kw + 1);
+
+        var y = FftConvolution.Conv2d(x, k, b);
+        y.backward([g]);
+        var (x64, k64, b64) = (Leaf(x), Leaf(k), Leaf(b));
+        var y64 = nn.functional.conv2d(x64, k64, b64);
+        y64.backward([g.to(float64)]);
+
+        Assert.Equal(ScalarType.Float32, y.dtype);
+        Assert.Equal(y64.shape, y.shape);
+        AssertClose(y, y64, "forward");
+        AssertClose(x.grad!, x64.grad!, "input gradient");
+        AssertClose(k.grad!, k64.grad!, "weight gradient");
+        AssertClose(b.grad!, b64.grad!, "bias gradient");
+    }
+
+    [Fact]
+    public void Conv2d_WithFrozenInput_ComputesNoInputGradient()
+    {
+        TestTorch.Cpu(seed: 152);
+        using var scope = NewDisposeScope();
+        var x = randn(2, 6, 20, 20);
+        var k = randn(3, 6, 7, 7).requires_grad_(true);
+
+        FftConvolution.Conv2d(x, k).square().sum().backward();
+
+        Assert.True(x.grad is null || x.grad.IsInvalid);
+        var k64 = Leaf(k);
+        nn.functional.conv2d(x.to(float64), k64).square().sum().backward();
+        AssertClose(k.grad!, k64.grad!, "weight gradient");
+    }
+
+    [Theory]
+    [InlineData(60, 10, 3, 5, 6, 20, 22)]  // many windows; time padded to a smooth length
+    [InlineData(40, 40, 8, 15, 15, 50, 50)] // one window of the BN-CNN's first layer
+    [InlineData(48, 40, 2, 3, 3, 8, 8)]     // 9 windows of 40 frames
+    public void Sliding_EqualsTheConvolutionOfEveryWindow(int frames, int depth, int outChannels, int kh, int kw, int h, int w)
+    {
+        TestTorch.Cpu(seed: 153);
+        using var scope = NewDisposeScope();
+        var movie = randn(frames, h, w);
+        var k = randn(outChannels, depth, kh, kw) / Math.Sqrt(depth * kh * kw);
+        var b = randn(outChannels);
+
+        var y = FftConvolution.Sliding(movie, k, b);
+
+        // Oracle: every window gathered and convolved in float64 by libtorch's direct kernel.
+        long count = frames - depth + 1;
+        var windows = movie.to(float64).unfold(0, depth, 1).permute(0, 3, 1, 2); // (count, depth, h, w)
+        var expected = nn.functional.conv2d(windows, k.to(float64), b.to(float64));
+        Assert.Equal(new long[] { count, outChannels, h - kh + 1, w - kw + 1 }, y.shape);
+        AssertClose(y, expected, "sliding");
+    }
+
+    [Fact]
+    public void Sliding_RejectsAMovieShorterThanOneWindow()
+    {
+        using var scope = NewDisposeScope();
+        var error = Assert.Throws<ArgumentException>(() => FftConvolution.Sliding(zeros(5, 8, 8), zeros(2, 6, 3, 3)));
+        Assert.Contains("5 frames hold no window of 6 frames", error.Message);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(7, 8)]
+    [InlineData(167, 180)]
+    [InlineData(1000, 1000)]
+    [InlineData(1001, 1024)]
+    public void SmoothLength_IsTheNextProductOfTwosThreesAndFives(long n, long expected) =>
+        Assert.Equal(expected, FftConvolution.SmoothLength(n));
+
+    [Fact]
+    public void Auto_PicksTheFftForTheFirstLayerOnly()
+    {
+        Assert.True(Convolutions.PrefersFft([64, 40, 50, 50], [8, 40, 15, 15]));
+        Assert.False(Convolutions.PrefersFft([64, 8, 36, 36], [8, 8, 11, 11]));
+        Assert.False(Convolutions.PrefersFft([64, 8, 50, 50], [8, 8, 3, 3]));
+        // The tiny preset's first layer (32x32 input) is still worth transforming.
+        Assert.True(Convolutions.PrefersFft([64, 40, 32, 32], [8, 40, 15, 15]));
+    }
+
+    private static Tensor Leaf(Tensor t) => t.detach().to(float64).requires_grad_(true);
+
+    private static void AssertClose(Tensor actual, Tensor expected, string what)
+    {
+        double error = ((actual.to(float64) - expected).abs().max() / expected.abs().max()).item<double>();
+        Assert.True(error < Tolerance, $"{what}: relative error {error}");
+    }
+}
