@@ -5,7 +5,8 @@ public enum ConvolutionAlgorithm
 {
     /// <summary>
     /// Each convolution by the algorithm expected to be faster for its shape (<see cref="Convolutions.PrefersFft"/>): the
-    /// FFT for large kernels over many input channels (the BN-CNN's first layer), libtorch's direct kernels otherwise.
+    /// FFT for large kernels over many input channels or large maps (the BN-CNN's two layers on 50×50 input), libtorch's
+    /// direct kernels otherwise.
     /// </summary>
     Auto,
 

@@ -104,13 +104,13 @@ public class FftConvolutionTests
         Assert.Equal(expected, FftConvolution.SmoothLength(n));
 
     [Fact]
-    public void Auto_PicksTheFftForTheFirstLayerOnly()
+    public void Auto_PicksTheFftForLargeKernelsOnLargeMaps_AndDirectForSmallOnes()
     {
-        Assert.True(Convolutions.PrefersFft([64, 40, 50, 50], [8, 40, 15, 15]));
-        Assert.False(Convolutions.PrefersFft([64, 8, 36, 36], [8, 8, 11, 11]));
-        Assert.False(Convolutions.PrefersFft([64, 8, 50, 50], [8, 8, 3, 3]));
-        // The tiny preset's first layer (32x32 input) is still worth transforming.
-        Assert.True(Convolutions.PrefersFft([64, 40, 32, 32], [8, 40, 15, 15]));
+        Assert.True(Convolutions.PrefersFft([64, 40, 50, 50], [8, 40, 15, 15]));  // BN-CNN layer 1 (ratio 31)
+        Assert.True(Convolutions.PrefersFft([64, 8, 36, 36], [8, 8, 11, 11]));    // layer 2 (ratio 13)
+        Assert.True(Convolutions.PrefersFft([64, 40, 32, 32], [8, 40, 15, 15]));  // tiny preset, layer 1 (ratio 20)
+        Assert.False(Convolutions.PrefersFft([64, 8, 18, 18], [8, 8, 11, 11]));   // tiny preset, layer 2 (ratio 5.5)
+        Assert.False(Convolutions.PrefersFft([64, 8, 50, 50], [8, 8, 3, 3]));     // stacked 3x3 convolutions
     }
 
     private static Tensor Leaf(Tensor t) => t.detach().to(float64).requires_grad_(true);
