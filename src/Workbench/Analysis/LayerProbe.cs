@@ -67,7 +67,7 @@ public static class LayerProbe
                 }
                 var activations = model.NeedsSpikeHistory
                     ? model.Activations(withInputs ? x : windows.Batch(indices, device).Inputs.to(dtype), inner)
-                    : model.MovieActivations(windows.Frames(first, count, device).to(dtype), inner);
+                    : model.MovieActivations(windows.Frames(first, count, device).to(dtype), inner, rates: layers.Contains(UnitAddress.Output));
                 visit(new ProbeBatch(indices, x, y, activations));
             }
     }

@@ -10,5 +10,5 @@ namespace Workbench.Analysis;
 /// <param name="Indices">Window indices into the <see cref="Data.HistoryWindows"/>, in time order.</param>
 /// <param name="Inputs">Stimulus histories <c>(B, History, H, W)</c> on the model's device, in the model's dtype.</param>
 /// <param name="Targets">The recording's rates for the bins the windows predict, <c>(B, N)</c> (N = 0 for a bare stimulus).</param>
-/// <param name="Activations">The requested layers' activations by name, and the final rates under "output".</param>
+/// <param name="Activations">The requested layers' activations by name (the final rates under "output" when it is one of them).</param>
 public sealed record ProbeBatch(long[] Indices, Tensor Inputs, Tensor Targets, IReadOnlyDictionary<string, Tensor> Activations);

@@ -84,7 +84,7 @@ public sealed class BnCnn : RetinaModel
     {
         CheckInput(input);
         using var scope = torch.NewDisposeScope();
-        return AfterConv1(conv1.call(input), observe).MoveToOuterDisposeScope();
+        return AfterConv1(conv1.call(input), observe, null)!.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -92,10 +92,10 @@ public sealed class BnCnn : RetinaModel
     /// convolution of the movie (<see cref="FftConvolution.Sliding(Tensor, Tensor, Tensor?)"/>): each frame's contribution is computed once instead of
     /// History times. The later layers run per window. Linear-stacked models, and runs with
     /// <see cref="Convolutions.Algorithm"/> set to <see cref="ConvolutionAlgorithm.Direct"/>, gather the windows instead.</remarks>
-    protected override Tensor ForwardMovie(Tensor frames, Action<string, Tensor>? observe)
+    protected override Tensor? ForwardMovie(Tensor frames, Action<string, Tensor>? observe, string? last)
     {
         if (IsStacked || Convolutions.Algorithm == ConvolutionAlgorithm.Direct || frames.shape[0] - Spec.History + 1 < MinimumSlidingWindows)
-            return base.ForwardMovie(frames, observe);
+            return base.ForwardMovie(frames, observe, last);
         using var scope = torch.NewDisposeScope();
         var first = (FastConv2d)conv1;
         var movie = frames.to(first.Weight.dtype);
@@ -113,7 +113,7 @@ public sealed class BnCnn : RetinaModel
             }
             x = FftConvolution.Sliding(movie, _sliding, first.Bias);
         }
-        return AfterConv1(x, observe).MoveToOuterDisposeScope();
+        return AfterConv1(x, observe, last)?.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -132,22 +132,25 @@ public sealed class BnCnn : RetinaModel
     /// <summary>Below this many windows a movie is cheaper to run window by window than as one space-time transform.</summary>
     private const long MinimumSlidingWindows = 8;
 
-    private Tensor AfterConv1(Tensor conv1Output, Action<string, Tensor>? observe)
+    /// <summary>Every layer after the first convolution; null once <paramref name="last"/> has been reported (a probe of
+    /// early layers needs nothing after them).</summary>
+    private Tensor? AfterConv1(Tensor conv1Output, Action<string, Tensor>? observe, string? last)
     {
-        var x = Step("conv1", conv1Output);
-        x = Step("bn1", bn1.call(x));
-        x = Step("relu1", nn.functional.relu(noise1.call(x)));
-        x = Step("conv2", conv2.call(x));
-        x = Step("bn2", bn2.call(x));
-        x = Step("relu2", nn.functional.relu(noise2.call(x)));
-        x = Step("readout", readout.call(Spec.Readout == ReadoutKind.Dense ? x.flatten(1) : x));
-        x = Step("bn_out", bn_out.call(x));
+        var x = conv1Output;
+        if (Step("conv1", x)) return null;
+        if (Step("bn1", x = bn1.call(x))) return null;
+        if (Step("relu1", x = nn.functional.relu(noise1.call(x)))) return null;
+        if (Step("conv2", x = conv2.call(x))) return null;
+        if (Step("bn2", x = bn2.call(x))) return null;
+        if (Step("relu2", x = nn.functional.relu(noise2.call(x)))) return null;
+        if (Step("readout", x = readout.call(Spec.Readout == ReadoutKind.Dense ? x.flatten(1) : x))) return null;
+        if (Step("bn_out", x = bn_out.call(x))) return null;
         return nn.functional.softplus(x);
 
-        Tensor Step(string name, Tensor t)
+        bool Step(string name, Tensor t)
         {
             observe?.Invoke(name, t);
-            return t;
+            return name == last;
         }
     }
 

@@ -34,7 +34,9 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Runs the model over every window of consecutive <paramref name="frames"/> <c>(T, H, W)</c> at once — window
     /// <c>k</c> holds frames <c>k … k + History − 1</c>, so there are <c>T − History + 1</c> — and returns the outputs of the
-    /// named layers (all of <see cref="LayerNames"/> when null) plus the rates under "output", each with one row per window.
+    /// named layers (all of <see cref="LayerNames"/> when null) plus, with <paramref name="rates"/>, the rates under
+    /// "output", each with one row per window. Without the rates the model may stop after the deepest named layer (the
+    /// BN-CNN does: probing its first layer costs the first layer only).
     /// </summary>
     /// <remarks>
     /// The same numbers as <see cref="Activations"/> on the gathered windows (to float rounding). Families whose first
@@ -43,14 +45,18 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
     /// Not for models that need spike history (<see cref="NeedsSpikeHistory"/>): their windows need the recorded counts too.
     /// </remarks>
     /// <exception cref="ArgumentException">The frames are not (T ≥ History, Height, Width), or a layer is unknown.</exception>
-    public IReadOnlyDictionary<string, Tensor> MovieActivations(Tensor frames, IEnumerable<string>? layers = null)
+    public IReadOnlyDictionary<string, Tensor> MovieActivations(Tensor frames, IEnumerable<string>? layers = null, bool rates = true)
     {
         var wanted = (layers ?? LayerNames).ToHashSet(StringComparer.Ordinal);
         foreach (string name in wanted.Where(n => !LayerNames.Contains(n)))
             throw new ArgumentException($"{GetName()} has no layer '{name}'; its layers are {string.Join(", ", LayerNames)}.");
         CheckFrames(frames);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        result["output"] = ForwardMovie(frames, (name, t) => { if (wanted.Contains(name)) result[name] = t.alias().MoveToOuterDisposeScope(); });
+        // Without the rates, the deepest wanted layer is as far as the model needs to go.
+        string? last = rates ? null : LayerNames.LastOrDefault(wanted.Contains);
+        var output = ForwardMovie(frames, (name, t) => { if (wanted.Contains(name)) result[name] = t.alias().MoveToOuterDisposeScope(); }, last);
+        if (rates) result["output"] = output ?? throw new InvalidOperationException($"{GetName()} stopped its movie pass before the rates.");
+        else output?.Dispose();
         return result;
     }
 
@@ -59,15 +65,16 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
     public Tensor PredictMovie(Tensor frames)
     {
         CheckFrames(frames);
-        return ForwardMovie(frames, null);
+        return ForwardMovie(frames, null, null) ?? throw new InvalidOperationException($"{GetName()} stopped its movie pass before the rates.");
     }
 
     /// <summary>
     /// The forward pass over every window of consecutive frames <c>(T, H, W)</c>. By default the windows are gathered
     /// (one copy) and run through <see cref="Forward(Tensor, Action{string, Tensor}?)"/>; override to share work between
-    /// overlapping windows. Must give the same numbers as the default.
+    /// overlapping windows. Must give the same numbers as the default. When <paramref name="last"/> names a layer, the
+    /// caller needs nothing after it: an override may stop once it has reported that layer and return null.
     /// </summary>
-    protected virtual Tensor ForwardMovie(Tensor frames, Action<string, Tensor>? observe)
+    protected virtual Tensor? ForwardMovie(Tensor frames, Action<string, Tensor>? observe, string? last)
     {
         long h = frames.shape[1], w = frames.shape[2], count = frames.shape[0] - Spec.History + 1;
         // No dispose scope here: Activations' observer moves layer outputs one scope out of Forward's own.

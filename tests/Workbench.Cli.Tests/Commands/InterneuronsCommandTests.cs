@@ -16,8 +16,11 @@ namespace Workbench.Cli.Tests.Commands;
 /// </summary>
 public class InterneuronsCommandTests : IClassFixture<MicroRetina>, IDisposable
 {
-    /// <summary>Correlations are float64 sums of the same float32 activations: the JSON round-trips doubles exactly.</summary>
-    private const double CorrelationTolerance = 1e-12;
+    /// <summary>
+    /// Correlations are float64 sums of the same float32 activations, but the command runs on its own thread, whose torch
+    /// thread count can differ from this one's, and FFT convolutions round differently with the thread count (float32 ulps).
+    /// </summary>
+    private const double CorrelationTolerance = 1e-6;
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly MicroRetina _retina;

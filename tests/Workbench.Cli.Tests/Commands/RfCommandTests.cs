@@ -18,8 +18,11 @@ public class RfCommandTests : IClassFixture<MicroRetina>, IDisposable
     /// <summary>The JSON holds float32 components and doubles printed round-trip; the same computation twice agrees to float32 rounding.</summary>
     private const double ComponentTolerance = 1e-5;
 
-    /// <summary>Variance explained is a double from the same float64 SVD: equal to rounding.</summary>
-    private const double VarianceTolerance = 1e-9;
+    /// <summary>
+    /// Variance explained is a double from a float64 SVD of float32 STAs; the command runs on its own thread, whose torch
+    /// thread count can differ from this one's, and FFT convolutions round differently with the thread count (float32 ulps).
+    /// </summary>
+    private const double VarianceTolerance = 1e-6;
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private const int Frames = 600;

@@ -48,6 +48,24 @@ public class MovieActivationsTests
         AssertClose(model.PredictMovie(frames), windowed["output"], $"{kind} PredictMovie");
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void WithoutRates_TheNamedLayersAreTheSame_AndNoRatesAreReturned(ModelKind kind)
+    {
+        TestTorch.Cpu(seed: 163);
+        using var model = RetinaModels.Create(SpecFor(kind));
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var frames = randn(120, Size, Size);
+        string first = model.LayerNames[0];
+
+        var early = model.MovieActivations(frames, [first], rates: false);
+
+        Assert.False(early.ContainsKey("output"), $"{kind}: rates were returned though not asked for");
+        AssertClose(early[first], model.Activations(Windows(frames, 40), [first])[first], $"{kind} {first} without rates");
+    }
+
     [Fact]
     public void BnCnn_FollowsItsWeights_WhenTheyChangeBetweenCalls()
     {
