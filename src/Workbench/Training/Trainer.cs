@@ -273,15 +273,28 @@ public static class Trainer
         using var scope = torch.NewDisposeScope();
         var predictions = new List<Tensor>();
         var targets = new List<Tensor>();
-        foreach (var batch in WindowBatches.InOrder(split.Validation, Math.Max(options.BatchSize, 512)))
-        {
-            // A scope per batch frees the windows and every intermediate activation before the next batch.
-            using var batchScope = torch.NewDisposeScope();
-            var (inputs, target) = windows.Batch(batch, device);
-            var history = model.NeedsSpikeHistory ? windows.SpikeHistory(batch, device) : null;
-            predictions.Add(model.Predict(inputs, history).cpu().MoveToOuterDisposeScope());
-            targets.Add(target.cpu().MoveToOuterDisposeScope());
-        }
+        int batchSize = Math.Max(options.BatchSize, 512);
+        // Batch by batch within each block, so that a batch is a run of consecutive windows, which a model without spike
+        // history computes over its frames (RetinaModel.PredictMovie: the BN-CNN's first layer once per frame, not once
+        // per window).
+        foreach (var block in split.Validation)
+            for (long first = block.Start; first < block.End; first += batchSize)
+            {
+                // A scope per batch frees the windows and every intermediate activation before the next batch.
+                using var batchScope = torch.NewDisposeScope();
+                long count = Math.Min(batchSize, block.End - first);
+                Tensor predicted;
+                if (model.NeedsSpikeHistory)
+                {
+                    var batch = new long[count];
+                    for (long i = 0; i < count; i++) batch[i] = first + i;
+                    predicted = model.Predict(windows.Batch(batch, device).Inputs, windows.SpikeHistory(batch, device));
+                }
+                else predicted = model.PredictMovie(windows.Frames(first, count, device));
+                predictions.Add(predicted.cpu().MoveToOuterDisposeScope());
+                // Window k predicts bin k + History.
+                targets.Add(windows.Recording.Rates.narrow(0, first + windows.History, count).cpu().MoveToOuterDisposeScope());
+            }
         var p = torch.cat(predictions, 0);
         var y = torch.cat(targets, 0);
         if (!p.isfinite().all().item<bool>()) return (double.NaN, Enumerable.Repeat(double.NaN, (int)p.shape[1]).ToArray(), false);
