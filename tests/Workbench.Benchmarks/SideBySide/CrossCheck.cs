@@ -1,0 +1,24 @@
+namespace Workbench.Benchmarks.SideBySide;
+
+/// <summary>
+/// Whether the peer and the workbench compute the same model: the peer's state dict loaded into the workbench
+/// (<see cref="Workbench.Models.PyTorchCheckpoint"/>), both run in eval mode on <see cref="AnalyticInput"/>, the workbench's outputs
+/// compared with the peer's float64 outputs as ‖workbench − peer‖ / ‖peer‖; plus the peer's own training check (the loss
+/// falls over a few steps on one batch).
+/// </summary>
+/// <param name="Float64Error">Relative error of the workbench in float64.</param>
+/// <param name="Float32Error">Relative error of the workbench in float32 (its own convolution route).</param>
+/// <param name="FirstLoss">The peer's loss at its first check step.</param>
+/// <param name="LastLoss">The peer's loss at its last check step.</param>
+/// <param name="CheckSteps">Steps of the peer's training check.</param>
+public sealed record CrossCheck(double Float64Error, double Float32Error, double FirstLoss, double LastLoss, int CheckSteps)
+{
+    /// <summary>Float64 outputs must agree to rounding: the same model, only the summation order differs.</summary>
+    public const double Float64Tolerance = 1e-10;
+
+    /// <summary>Float32 outputs of the workbench against the float64 peer: the tolerance of the workbench's numerical self-check.</summary>
+    public const double Float32Tolerance = 1e-4;
+
+    /// <summary>Whether every check passed.</summary>
+    public bool Passed => Float64Error <= Float64Tolerance && Float32Error <= Float32Tolerance && LastLoss < FirstLoss;
+}
