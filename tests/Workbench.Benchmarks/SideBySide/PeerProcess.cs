@@ -64,7 +64,7 @@ public sealed class PeerProcess : IDisposable
         {
             var info = peer.Send(PeerProtocol.Request("info"));
             if (!info.Ok)
-                throw new PeerUnavailableException(info.Text("missing") == "torch" ? $"{info.Error}. {InstallHint}." : $"The PyTorch peer failed at start: {info.Error}");
+                throw new PeerUnavailableException(info.Text("missing") == "torch" ? $"{info.Error}; {InstallHint}." : $"The PyTorch peer failed at start: {info.Error}");
             peer.Send(PeerProtocol.Request("threads", ("threads", threads))).Required("threads");
             return (peer, info);
         }

@@ -46,12 +46,11 @@ try:
     import torch
     from torch import nn
 except ImportError as error:  # the workbench prints this and still runs its own side
-    message = ("the PyTorch peer needs torch for %s (%s); on Debian/Ubuntu: sudo apt-get install python3-torch"
-               % (sys.executable, error))
-    if "--serve" in sys.argv:
+    message = "the PyTorch peer needs torch for %s (%s)" % (sys.executable, error)
+    if "--serve" in sys.argv:  # the workbench adds how to install it
         print(json.dumps({"ok": False, "error": message, "missing": "torch"}), flush=True)
     else:
-        print(message, file=sys.stderr)
+        print(message + "; on Debian/Ubuntu: sudo apt-get install python3-torch", file=sys.stderr)
     sys.exit(3)
 
 REFERENCE_PARAMETERS = 138367  # torch-deep-retina's BNCNN, 5 cells, per-location batch norm, dense readout with bias
