@@ -42,7 +42,9 @@ public sealed record SideBySideReport(SideBySideOptions Options, string Cpu, str
         if (Check is { } c)
             output.WriteLine($"cross-check: peer's weights loaded into the workbench, eval outputs vs the peer's float64: " +
                              $"float64 rel. error {c.Float64Error:E1} (<= {CrossCheck.Float64Tolerance:E0}), float32 {c.Float32Error:E1} (<= {CrossCheck.Float32Tolerance:E0}); " +
-                             $"peer loss {c.FirstLoss:F3} -> {c.LastLoss:F3} over {c.CheckSteps} steps on one batch: {(c.Passed ? "PASS" : "FAIL")}");
+                             $"peer loss {c.FirstLoss:F3} -> {c.LastLoss:F3} over {c.CheckSteps} steps on one batch; " +
+                             $"peer float32 vs its float64: outputs {c.PeerFloat32OutputError:E1}, gradients {c.PeerFloat32GradientError:E1} ({c.PeerWorstGradient}) " +
+                             $"(<= {CrossCheck.Float32Tolerance:E0}): {(c.Passed ? "PASS" : "FAIL")}");
         output.WriteLine($"fp32 GEMM (2048x2048 matmul, best of 5): workbench's libtorch {Workbench.GemmGflops:F1} GFLOP/s" +
                          (Peer is null ? "" : $", peer's torch {Peer.GemmGflops:F1} GFLOP/s") + $"; ceiling {CeilingGflops:F1}");
         output.WriteLine($"FLOP per sample (direct-convolution count): training {Flops.Training / 1e9:F3} G, inference {Flops.Forward / 1e9:F3} G");
@@ -84,7 +86,11 @@ public sealed record SideBySideReport(SideBySideOptions Options, string Cpu, str
             workbench = Side(Workbench),
             peer = Peer is null ? null : Side(Peer),
             peerUnavailable = PeerUnavailable,
-            check = Check is null ? null : new { Check.Float64Error, Check.Float32Error, Check.FirstLoss, Check.LastLoss, Check.CheckSteps, Check.Passed },
+            check = Check is null ? null : new
+            {
+                Check.Float64Error, Check.Float32Error, Check.FirstLoss, Check.LastLoss, Check.CheckSteps,
+                Check.PeerFloat32OutputError, Check.PeerFloat32GradientError, Check.PeerWorstGradient, Check.Passed,
+            },
             trainingRatio = TrainingRatio,
             inferenceRatio = InferenceRatio,
         };

@@ -31,7 +31,9 @@ Commands (every answer has "ok": true, or "ok": false and "error"):
   {"op": "export", "path": P, "batch": B, "seed": s}
                                                    -> saves the state dict (batch norms given non-trivial statistics) to P
                                                       and returns the float64 eval-mode outputs on the analytic input
-                                                      (see analytic_input) as "outputs" (B x 5, row-major)
+                                                      (see analytic_input) as "outputs" (B x 5, row-major), and the
+                                                      relative errors of the peer's own float32 outputs and parameter
+                                                      gradients against its float64 ones (see self_check)
   {"op": "quit"}
 """
 
@@ -230,11 +232,51 @@ def export(path, batch, seed):
                 module.running_mean.copy_(0.05 * torch.randn(n))
                 module.running_var.copy_(0.5 + torch.rand(n))
     torch.save(model.state_dict(), path)
+    answer = {"path": path, "parameters": trainable_parameters(model)}
+    answer.update(self_check(model, batch))
     model = model.double().eval()
     with torch.no_grad():
         outputs = model(analytic_input(batch))
-    return {"path": path, "outputs": outputs.reshape(-1).tolist(), "shape": list(outputs.shape),
-            "parameters": trainable_parameters(model)}
+    answer.update({"outputs": outputs.reshape(-1).tolist(), "shape": list(outputs.shape)})
+    return answer
+
+
+def relative_error(actual, expected):
+    return ((actual.double() - expected).norm() / expected.norm()).item()
+
+
+def self_check(model, batch):
+    """The peer's float32 arithmetic, which is what gets timed, against its own float64: eval-mode outputs, and the
+    gradient of every parameter of a training-mode Poisson loss (noise off, so both precisions see the same function).
+    Catches a float32 convolution kernel that is wrong on this CPU (oneDNN has been, on some)."""
+    x = analytic_input(batch)
+    y = torch.poisson(torch.full((batch, CELLS), 2.0), generator=torch.Generator().manual_seed(6)).double()
+    results = {}
+    for dtype in (torch.float64, torch.float32):
+        copy = BnCnn()
+        copy.load_state_dict(model.state_dict())
+        copy = copy.to(dtype)
+        for module in copy.modules():
+            if isinstance(module, GaussianNoise):
+                module.sigma.zero_()
+        copy.eval()
+        with torch.no_grad():
+            outputs = copy(x.to(dtype))
+        copy.train()
+        loss = nn.PoissonNLLLoss(log_input=False)(copy(x.to(dtype)), y.to(dtype))
+        gradients = torch.autograd.grad(loss, [p for p in copy.parameters()])
+        results[dtype] = (outputs, gradients)
+    outputs64, gradients64 = results[torch.float64]
+    outputs32, gradients32 = results[torch.float32]
+    # The convolution and readout biases sit right before a batch norm, which removes them: their gradients are zero up
+    # to rounding, so a relative error means nothing there; every other parameter is compared on its own.
+    names = [name for name, _ in model.named_parameters()]
+    largest = max(g.norm().item() for g in gradients64)
+    errors = {name: relative_error(g32, g64) for name, g32, g64 in zip(names, gradients32, gradients64)
+              if g64.norm().item() > 1e-6 * largest}
+    worst = max(errors, key=errors.get)
+    return {"float32_output_error": relative_error(outputs32, outputs64),
+            "float32_gradient_error": errors[worst], "float32_gradient_worst": worst, "gradients_compared": len(errors)}
 
 
 def cpu_model():
