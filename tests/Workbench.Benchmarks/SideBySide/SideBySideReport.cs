@@ -62,7 +62,11 @@ public sealed record SideBySideReport(SideBySideOptions Options, string Cpu, str
         Row("  fraction of the ceiling %", Fraction(Workbench.InferenceSamplesPerSecond, Flops.Forward), Peer is null ? null : Fraction(Peer.InferenceSamplesPerSecond, Flops.Forward), null, "F1");
         if (TrainingRatio is { } ratio)
             output.WriteLine($"\nworkbench / peer: training {ratio:F2}x, inference {InferenceRatio:F2}x");
-        output.WriteLine("(nominal GFLOP/s count the direct-convolution arithmetic; FFT convolutions do less, so the fraction can pass 100 %.)");
+        output.WriteLine("(nominal GFLOP/s count the direct-convolution arithmetic; FFT convolutions do less, so the fraction can pass 100 %;");
+        output.WriteLine(" the CPU-time ratio is the peer's CPU time per sample over the workbench's.)");
+        if (Busy(LoadBefore))
+            output.WriteLine($"note: other work was running (load {LoadBefore} before the run, on {Environment.ProcessorCount} logical cores): wall-clock numbers are " +
+                             "slowed, multi-threaded ones most (a thread waits for a descheduled sibling at every parallel operation); compare with --threads 1 on a busy machine.");
 
         void Row(string label, double? workbench, double? peer, double? r, string format, string? workbenchText = null, string? peerText = null)
         {
@@ -107,6 +111,10 @@ public sealed record SideBySideReport(SideBySideOptions Options, string Cpu, str
         training = s.Training,
         inference = s.Inference,
     };
+
+    /// <summary>Whether a /proc/loadavg reading shows at least one other runnable process on average over a minute.</summary>
+    private static bool Busy(string load) =>
+        double.TryParse(load.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double oneMinute) && oneMinute >= 1.0;
 
     private static double Gflops(double samplesPerSecond, double flops) => samplesPerSecond * flops / 1e9;
 
