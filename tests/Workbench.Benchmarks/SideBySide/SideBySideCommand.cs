@@ -99,8 +99,8 @@ public static class SideBySideCommand
         try
         {
             var export = peer.Send(PeerProtocol.Request("export", ("path", path), ("batch", CheckBatch), ("seed", 5))).Required("export");
-            var (f64, f32) = WorkbenchSide.Compare(path, export.Numbers("outputs"), CheckBatch);
-            return new CrossCheck(f64, f32, losses[0], losses[^1], losses.Length, export.Number("float32_output_error"),
+            var (f64, f32, gradient) = WorkbenchSide.Compare(path, export, CheckBatch);
+            return new CrossCheck(f64, f32, gradient, losses[0], losses[^1], losses.Length, export.Number("float32_output_error"),
                 export.Number("float32_gradient_error"), export.Text("float32_gradient_worst") ?? "?");
         }
         finally

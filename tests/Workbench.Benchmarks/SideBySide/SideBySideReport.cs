@@ -42,6 +42,7 @@ public sealed record SideBySideReport(SideBySideOptions Options, string Cpu, str
         if (Check is { } c)
             output.WriteLine($"cross-check: peer's weights loaded into the workbench, eval outputs vs the peer's float64: " +
                              $"float64 rel. error {c.Float64Error:E1} (<= {CrossCheck.Float64Tolerance:E0}), float32 {c.Float32Error:E1} (<= {CrossCheck.Float32Tolerance:E0}); " +
+                             $"training-mode gradients (float64) {c.GradientError:E1} (<= {CrossCheck.GradientTolerance:E0}); " +
                              $"peer loss {c.FirstLoss:F3} -> {c.LastLoss:F3} over {c.CheckSteps} steps on one batch; " +
                              $"peer float32 vs its float64: outputs {c.PeerFloat32OutputError:E1}, gradients {c.PeerFloat32GradientError:E1} ({c.PeerWorstGradient}) " +
                              $"(<= {CrossCheck.Float32Tolerance:E0}): {(c.Passed ? "PASS" : "FAIL")}");
@@ -92,7 +93,7 @@ public sealed record SideBySideReport(SideBySideOptions Options, string Cpu, str
             peerUnavailable = PeerUnavailable,
             check = Check is null ? null : new
             {
-                Check.Float64Error, Check.Float32Error, Check.FirstLoss, Check.LastLoss, Check.CheckSteps,
+                Check.Float64Error, Check.Float32Error, Check.GradientError, Check.FirstLoss, Check.LastLoss, Check.CheckSteps,
                 Check.PeerFloat32OutputError, Check.PeerFloat32GradientError, Check.PeerWorstGradient, Check.Passed,
             },
             trainingRatio = TrainingRatio,

@@ -80,15 +80,20 @@ public sealed class WorkbenchSide : IDisposable
     }
 
     /// <summary>
-    /// Loads the peer's state dict (<paramref name="path"/>) into the workbench and compares its eval-mode outputs on
-    /// <see cref="AnalyticInput"/> with the peer's float64 <paramref name="peerOutputs"/> (batch × cells, row-major).
+    /// Loads the peer's state dict (<paramref name="path"/>) into the workbench and compares it with the peer: its eval-mode
+    /// outputs on <see cref="AnalyticInput"/> with the peer's float64 <c>outputs</c> (batch × cells, row-major), and, in
+    /// float64 training mode (the saved model has no noise), the gradients of the Poisson loss against the peer's
+    /// <c>targets</c> with the peer's fingerprints of its own (<c>gradients</c>: numel, norm and weighted sum per parameter,
+    /// in parameter order).
     /// </summary>
-    /// <returns>‖workbench − peer‖ / ‖peer‖ in float64 and in float32.</returns>
-    public static (double Float64, double Float32) Compare(string path, double[] peerOutputs, int batch)
+    /// <returns>‖workbench − peer‖ / ‖peer‖ of the outputs in float64 and in float32, and the worst gradient fingerprint
+    /// difference relative to that parameter's gradient norm (biases right before a batch norm, zero, left out).</returns>
+    /// <exception cref="InvalidDataException">The peer's answer does not fit the loaded model.</exception>
+    public static (double Float64, double Float32, double Gradient) Compare(string path, PeerAnswer export, int batch)
     {
         using var scope = torch.NewDisposeScope();
-        var expected = torch.tensor(peerOutputs, float64);
-        double Error(ScalarType type)
+        var expected = torch.tensor(export.Numbers("outputs"), float64);
+        double OutputError(ScalarType type)
         {
             using var loaded = PyTorchCheckpoint.Load(path);
             var model = loaded.Model;
@@ -100,7 +105,37 @@ public sealed class WorkbenchSide : IDisposable
                 throw new InvalidDataException($"The workbench gives {output.numel()} outputs for the peer's {expected.numel()}.");
             return (output - expected).norm().item<double>() / expected.norm().item<double>();
         }
-        return (Error(float64), Error(float32));
+        return (OutputError(float64), OutputError(float32), GradientError(path, export, batch));
+    }
+
+    private static double GradientError(string path, PeerAnswer export, int batch)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var loaded = PyTorchCheckpoint.Load(path);
+        var model = loaded.Model;
+        if (model.Spec.Noise != 0) throw new InvalidDataException($"The peer's export has noise {model.Spec.Noise}; the gradient check needs none.");
+        model.to(float64).train();
+        var spec = model.Spec;
+        var targets = torch.tensor(export.Numbers("targets"), float64).view(batch, spec.Cells);
+        var output = model.call(AnalyticInput.Create(batch, spec.History, spec.Height, spec.Width));
+        Losses.Compute(LossKind.Poisson, output, targets).backward();
+        var ours = model.parameters().Where(p => p.requires_grad).Select(p => p.grad!).ToList();
+        var theirs = export.Root.GetProperty("gradients").EnumerateArray()
+            .Select(e => e.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToList();
+        if (ours.Count != theirs.Count || ours.Zip(theirs).Any(pair => pair.First.numel() != (long)pair.Second[0]))
+            throw new InvalidDataException($"The workbench's parameters [{string.Join(", ", ours.Select(g => g.numel()))}] do not line up with " +
+                                           $"the peer's [{string.Join(", ", theirs.Select(t => t[0]))}].");
+        double largest = theirs.Max(t => t[1]);
+        double worst = 0;
+        foreach (var (gradient, peer) in ours.Zip(theirs))
+        {
+            if (peer[1] <= 1e-6 * largest) continue; // a bias right before a batch norm: its gradient is zero up to rounding
+            var flat = gradient.flatten();
+            var weights = torch.sin(0.37 * torch.arange(flat.numel(), float64) + 0.1);
+            double norm = flat.norm().item<double>(), dot = (flat * weights).sum().item<double>();
+            worst = Math.Max(worst, Math.Max(Math.Abs(norm - peer[1]), Math.Abs(dot - peer[2])) / peer[1]);
+        }
+        return worst;
     }
 
     /// <summary>Disposes the model, optimiser and batch.</summary>

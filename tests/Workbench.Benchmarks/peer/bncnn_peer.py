@@ -33,7 +33,9 @@ Commands (every answer has "ok": true, or "ok": false and "error"):
                                                       and returns the float64 eval-mode outputs on the analytic input
                                                       (see analytic_input) as "outputs" (B x 5, row-major), and the
                                                       relative errors of the peer's own float32 outputs and parameter
-                                                      gradients against its float64 ones (see self_check)
+                                                      gradients against its float64 ones (see self_check); "targets" and
+                                                      "gradients" (fingerprints of its float64 training-mode gradients)
+                                                      let the workbench check its own training step
   {"op": "quit"}
 """
 
@@ -231,6 +233,11 @@ def export(path, batch, seed):
                 module.bias.copy_(0.1 * torch.randn(n))
                 module.running_mean.copy_(0.05 * torch.randn(n))
                 module.running_var.copy_(0.5 + torch.rand(n))
+        # Noise off in the saved model, so that both sides compute the same training-mode function (see self_check);
+        # eval mode never adds it anyway.
+        for module in model.modules():
+            if isinstance(module, GaussianNoise):
+                module.sigma.zero_()
     torch.save(model.state_dict(), path)
     answer = {"path": path, "parameters": trainable_parameters(model)}
     answer.update(self_check(model, batch))
@@ -239,6 +246,14 @@ def export(path, batch, seed):
         outputs = model(analytic_input(batch))
     answer.update({"outputs": outputs.reshape(-1).tolist(), "shape": list(outputs.shape)})
     return answer
+
+
+def fingerprint(gradient):
+    """[norm, weighted sum with weights sin(0.37 k + 0.1) over the flattened index k]: two numbers per parameter that
+    the workbench recomputes from its own gradient, instead of shipping 138,367 values."""
+    flat = gradient.double().reshape(-1)
+    weights = torch.sin(0.37 * torch.arange(flat.numel(), dtype=torch.float64) + 0.1)
+    return [flat.norm().item(), (flat * weights).sum().item()]
 
 
 def relative_error(actual, expected):
@@ -276,7 +291,11 @@ def self_check(model, batch):
               if g64.norm().item() > 1e-6 * largest}
     worst = max(errors, key=errors.get)
     return {"float32_output_error": relative_error(outputs32, outputs64),
-            "float32_gradient_error": errors[worst], "float32_gradient_worst": worst, "gradients_compared": len(errors)}
+            "float32_gradient_error": errors[worst], "float32_gradient_worst": worst, "gradients_compared": len(errors),
+            # For the workbench's training-mode check: the targets, and each float64 parameter gradient in
+            # model.parameters() order as [numel, norm, weighted sum].
+            "targets": y.reshape(-1).tolist(),
+            "gradients": [[g.numel()] + fingerprint(g) for g in gradients64]}
 
 
 def cpu_model():
