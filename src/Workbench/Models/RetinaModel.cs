@@ -64,8 +64,9 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The forward pass over every window of consecutive frames <c>(T, H, W)</c>. By default the windows are gathered
-    /// (one copy; of <see cref="InputRegion"/> only, when the model has one) and run through <see cref="Forward(Tensor, Action{string, Tensor}?)"/>; override to share work between
-    /// overlapping windows. Must give the same numbers as the default.
+    /// (one copy; of <see cref="InputRegion"/> only, when the model has one) and run through
+    /// <see cref="Forward(Tensor, Action{string, Tensor}?)"/>; override to share work between overlapping windows. Must
+    /// give the same numbers as the default.
     /// </summary>
     protected virtual Tensor ForwardMovie(Tensor frames, Action<string, Tensor>? observe)
     {

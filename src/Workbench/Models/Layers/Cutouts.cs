@@ -25,7 +25,6 @@ public sealed class Cutouts
         Size = size;
         Rows = centres.Select(c => Corner(c.Row, height)).ToArray();
         Columns = centres.Select(c => Corner(c.Column, width)).ToArray();
-        (Height, Width) = (height, width);
         int top = Rows.Min(), left = Columns.Min();
         Region = new StimulusRegion(top, left, Rows.Max() + size - top, Columns.Max() + size - left);
 
@@ -40,12 +39,6 @@ public sealed class Cutouts
 
     /// <summary>Left column of each cell's patch.</summary>
     public IReadOnlyList<int> Columns { get; }
-
-    /// <summary>Rows of the stimulus the patches are placed in.</summary>
-    public int Height { get; }
-
-    /// <summary>Columns of the stimulus the patches are placed in.</summary>
-    public int Width { get; }
 
     /// <summary>The smallest rectangle of the stimulus holding every patch: all a model built on them reads.</summary>
     public StimulusRegion Region { get; }
