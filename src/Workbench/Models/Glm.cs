@@ -54,6 +54,10 @@ public sealed class Glm : RetinaModel
     public override bool NeedsSpikeHistory => true;
 
     /// <inheritdoc/>
+    /// <remarks>The rectangle holding every cell's cutout.</remarks>
+    public override StimulusRegion? InputRegion => _cutouts.Region;
+
+    /// <inheritdoc/>
     public override bool CalibrateOutput(Tensor meanRates)
     {
         using var _ = torch.no_grad();
@@ -80,8 +84,11 @@ public sealed class Glm : RetinaModel
         return nn.functional.softplus(drive + history + bias).MoveToOuterDisposeScope();
     }
 
-    private Tensor StimulusDrive(Tensor stimulus) =>
-        (_cutouts.Extract(stimulus).flatten(2) * stimulus_filters.flatten(1).unsqueeze(0)).sum(2);
+    private Tensor StimulusDrive(Tensor stimulus)
+    {
+        var (row, column) = InputOrigin(stimulus);
+        return _cutouts.Project(stimulus, stimulus_filters, row, column);
+    }
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor stimulus, Tensor? spikeHistory, Action<string, Tensor>? observe)

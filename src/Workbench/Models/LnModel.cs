@@ -51,13 +51,18 @@ public sealed class LnModel : RetinaModel
     public override IReadOnlyList<string> LayerNames => ["linear"];
 
     /// <inheritdoc/>
+    /// <remarks>The rectangle holding every cell's cutout; null without cutouts (the filters span the whole frame).</remarks>
+    public override StimulusRegion? InputRegion => _cutouts?.Region;
+
+    /// <inheritdoc/>
     protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe)
     {
         CheckInput(input);
         using var scope = torch.NewDisposeScope();
+        var (row, column) = InputOrigin(input);
         var generator = _cutouts is null
             ? input.flatten(1).matmul(filters.flatten(1).t())
-            : (_cutouts.Extract(input).flatten(2) * filters.flatten(1).unsqueeze(0)).sum(2);
+            : _cutouts.Project(input, filters, row, column);
         generator = generator + bias;
         observe?.Invoke("linear", generator);
         return nn.functional.softplus(generator).MoveToOuterDisposeScope();

@@ -70,12 +70,18 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The forward pass over every window of consecutive frames <c>(T, H, W)</c>. By default the windows are gathered
-    /// (one copy) and run through <see cref="Forward(Tensor, Action{string, Tensor}?)"/>; override to share work between
-    /// overlapping windows. Must give the same numbers as the default. When <paramref name="last"/> names a layer, the
-    /// caller needs nothing after it: an override may stop once it has reported that layer and return null.
+    /// (one copy; of <see cref="InputRegion"/> only, when the model has one) and run through
+    /// <see cref="Forward(Tensor, Action{string, Tensor}?)"/>; override to share work between overlapping windows. Must
+    /// give the same numbers as the default. When <paramref name="last"/> names a layer, the caller needs nothing after it:
+    /// an override may stop once it has reported that layer and return null.
     /// </summary>
     protected virtual Tensor? ForwardMovie(Tensor frames, Action<string, Tensor>? observe, string? last)
     {
+        // A model that reads part of each frame gets windows of that part only (Forward accepts them).
+        using var region = InputRegion is { } r && !r.Covers(frames.shape[1], frames.shape[2])
+            ? frames.narrow(1, r.Row, r.Height).narrow(2, r.Column, r.Width)
+            : null;
+        if (region is not null) frames = region;
         long h = frames.shape[1], w = frames.shape[2], count = frames.shape[0] - Spec.History + 1;
         // No dispose scope here: Activations' observer moves layer outputs one scope out of Forward's own.
         var contiguous = frames.is_contiguous() ? null : frames.contiguous();
@@ -116,6 +122,18 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
         return torch.where(y > 20, y, y.expm1().log()).to(float32);
     }
 
+    /// <summary>
+    /// The part of the stimulus the model reads, or null when it reads whole frames. A model with a region also accepts
+    /// input cropped to exactly it, <c>(B, History, region height, region width)</c>, and gives the same numbers as for
+    /// the whole frames: training gathers only that crop of each window (<see cref="Training.Trainer"/>).
+    /// </summary>
+    public virtual Data.StimulusRegion? InputRegion => null;
+
+    /// <summary>The stimulus checker (row, column) at the top left of <paramref name="input"/>: (0, 0) for whole frames,
+    /// <see cref="InputRegion"/>'s corner for cropped input. Call after <see cref="CheckInput"/>.</summary>
+    protected (int Row, int Column) InputOrigin(Tensor input) =>
+        input.shape[2] == Spec.Height && input.shape[3] == Spec.Width || InputRegion is not { } r ? (0, 0) : (r.Row, r.Column);
+
     /// <summary>Whether predictions also need the cells' recorded spike counts in the preceding bins (the GLM).</summary>
     public virtual bool NeedsSpikeHistory => false;
 
@@ -134,11 +152,19 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
     /// <summary>The forward pass, reporting each named layer's output to <paramref name="observe"/> when given.</summary>
     protected abstract Tensor Forward(Tensor input, Action<string, Tensor>? observe);
 
-    /// <summary>Checks the input shape against the spec, naming what was expected.</summary>
+    /// <summary>Checks the input shape against the spec (whole frames, or frames cropped to <see cref="InputRegion"/>),
+    /// naming what was expected.</summary>
     protected void CheckInput(Tensor input)
     {
-        if (input.dim() != 4 || input.shape[1] != Spec.History || input.shape[2] != Spec.Height || input.shape[3] != Spec.Width)
+        bool whole = input.dim() == 4 && input.shape[1] == Spec.History && input.shape[2] == Spec.Height && input.shape[3] == Spec.Width;
+        if (whole) return;
+        var region = InputRegion;
+        bool cropped = region is not null && input.dim() == 4 && input.shape[1] == Spec.History
+                       && input.shape[2] == region.Height && input.shape[3] == region.Width;
+        if (!cropped)
             throw new ArgumentException(
-                $"{GetName()} expects input (B, {Spec.History}, {Spec.Height}, {Spec.Width}), got [{string.Join(", ", input.shape)}].");
+                $"{GetName()} expects input (B, {Spec.History}, {Spec.Height}, {Spec.Width})" +
+                (region is null ? "" : $" or cropped to its input region (B, {Spec.History}, {region.Height}, {region.Width})") +
+                $", got [{string.Join(", ", input.shape)}].");
     }
 }

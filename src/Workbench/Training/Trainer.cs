@@ -30,6 +30,10 @@ public sealed record TrainingContext
 
     /// <summary>Facts about the data recorded with every checkpoint (normalisation, cells, provenance).</summary>
     public Recording? DataForCheckpoints { get; init; }
+
+    /// <summary>Whether batches hold only the model's <see cref="RetinaModel.InputRegion"/> when it is small enough
+    /// (<see cref="Trainer.CropFraction"/>); false gathers whole frames (tests compare the two).</summary>
+    internal bool CropToInputRegion { get; init; } = true;
 }
 
 /// <summary>
@@ -45,10 +49,23 @@ public sealed record TrainingContext
 /// is no model: <see cref="Train"/> throws <see cref="TrainingDivergedException"/> naming them. Either way the run
 /// directory's <c>result.json</c> says <c>Diverged</c>, and the run is never resumed.</para>
 /// <para>Deterministic on CPU for a given seed and thread count. One dispose scope per batch; nothing but the batch's
-/// windows is ever copied out of the stimulus.</para>
+/// windows is ever copied out of the stimulus, except, for models that read a small part of each frame, that part once
+/// (<see cref="CropFraction"/>).</para>
 /// </remarks>
 public static class Trainer
 {
+    /// <summary>
+    /// Batches hold only the model's <see cref="RetinaModel.InputRegion"/> when it covers at most this fraction of the
+    /// frame. Cropping copies that part of the stimulus once (<see cref="HistoryWindows"/>); above this fraction the copy
+    /// would cost more memory than the gathering it saves is worth.
+    /// </summary>
+    public const double CropFraction = 0.75;
+
+    /// <summary>The rectangle training gathers of each frame for <paramref name="model"/> on a
+    /// <paramref name="height"/>×<paramref name="width"/> stimulus, or null for whole frames.</summary>
+    public static StimulusRegion? TrainingCrop(RetinaModel model, long height, long width) =>
+        model.InputRegion is { } region && region.FitsIn(height, width) && region.Area <= CropFraction * height * width ? region : null;
+
     /// <summary>Trains <paramref name="model"/> (built outside any dispose scope) on <paramref name="recording"/>.</summary>
     /// <exception cref="ArgumentException">Options are out of range, or the model does not fit the recording.</exception>
     /// <exception cref="RunDirectoryException">The run directory already holds a run and this is not a resume; or a resume
@@ -71,7 +88,10 @@ public static class Trainer
         bool resume = run?.CheckStart(context.Resume) ?? false;
 
         var clock = Stopwatch.StartNew();
-        using var windows = new HistoryWindows(recording, options.History);
+        // Models that read part of each frame (LN and GLM cutouts) get batches of that part only: same numbers, a fraction
+        // of the bytes gathered and multiplied.
+        var crop = context.CropToInputRegion ? TrainingCrop(model, recording.Height, recording.Width) : null;
+        using var windows = new HistoryWindows(recording, options.History, crop);
         var split = TimeSplit.Blocks(windows.Count, options.History, options.ValidationFraction, options.ValidationBlocks);
         model.to(context.Device);
         using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.L2);
@@ -226,7 +246,7 @@ public static class Trainer
             context.Cancellation.ThrowIfCancellationRequested();
             using var scope = torch.NewDisposeScope();
             string note = injection?.ApplyIfDue(model, epoch, b + 1) == true ? " " + injection.Note : "";
-            var (inputs, targets) = windows.Batch(batches[b], context.Device);
+            var (inputs, targets) = windows.ReusedBatch(batches[b], context.Device);
             var history = model.NeedsSpikeHistory ? windows.SpikeHistory(batches[b], context.Device) : null;
             optimizer.zero_grad();
             var predicted = model.Predict(inputs, history);
@@ -273,28 +293,15 @@ public static class Trainer
         using var scope = torch.NewDisposeScope();
         var predictions = new List<Tensor>();
         var targets = new List<Tensor>();
-        int batchSize = Math.Max(options.BatchSize, 512);
-        // Batch by batch within each block, so that a batch is a run of consecutive windows, which a model without spike
-        // history computes over its frames (RetinaModel.PredictMovie: the BN-CNN's first layer once per frame, not once
-        // per window).
-        foreach (var block in split.Validation)
-            for (long first = block.Start; first < block.End; first += batchSize)
-            {
-                // A scope per batch frees the windows and every intermediate activation before the next batch.
-                using var batchScope = torch.NewDisposeScope();
-                long count = Math.Min(batchSize, block.End - first);
-                Tensor predicted;
-                if (model.NeedsSpikeHistory)
-                {
-                    var batch = new long[count];
-                    for (long i = 0; i < count; i++) batch[i] = first + i;
-                    predicted = model.Predict(windows.Batch(batch, device).Inputs, windows.SpikeHistory(batch, device));
-                }
-                else predicted = model.PredictMovie(windows.Frames(first, count, device));
-                predictions.Add(predicted.cpu().MoveToOuterDisposeScope());
-                // Window k predicts bin k + History.
-                targets.Add(windows.Recording.Rates.narrow(0, first + windows.History, count).cpu().MoveToOuterDisposeScope());
-            }
+        foreach (var batch in WindowBatches.InOrder(split.Validation, Math.Max(options.BatchSize, 512)))
+        {
+            // A scope per batch frees the windows and every intermediate activation before the next batch.
+            using var batchScope = torch.NewDisposeScope();
+            var (inputs, target) = windows.ReusedBatch(batch, device);
+            var history = model.NeedsSpikeHistory ? windows.SpikeHistory(batch, device) : null;
+            predictions.Add(model.Predict(inputs, history).cpu().MoveToOuterDisposeScope());
+            targets.Add(target.cpu().MoveToOuterDisposeScope());
+        }
         var p = torch.cat(predictions, 0);
         var y = torch.cat(targets, 0);
         if (!p.isfinite().all().item<bool>()) return (double.NaN, Enumerable.Repeat(double.NaN, (int)p.shape[1]).ToArray(), false);
