@@ -348,6 +348,12 @@ public static class Trainer
         var state = IO.JsonFiles.Read<ResumeState>(run.LastState);
         if (state.History is null || state.TorchRngState is null)
             throw new InvalidDataException($"{run.LastState}: {(state.History is null ? "history" : "torchRngState")} is missing; the file is damaged (train without --resume to start over).");
+        // A damaged key reads as a missing value: every epoch must be whole, numbered in order, with one correlation per cell.
+        for (int i = 0; i < state.History.Count; i++)
+            if (state.History[i] is not { } e || e.Epoch != i + 1 || e.CellCorrelations is null || e.CellCorrelations.Count != model.Spec.Cells)
+                throw new InvalidDataException($"{run.LastState}: history entry {i + 1} is not epoch {i + 1} with {model.Spec.Cells} cell correlations; the file is damaged (train without --resume to start over).");
+        if (state.History.Count != state.EpochsCompleted)
+            throw new InvalidDataException($"{run.LastState}: epochsCompleted is {state.EpochsCompleted} but the history holds {state.History.Count} epochs; the file is damaged (train without --resume to start over).");
         Checkpoint.LoadWeights(model, run.LastWeights);
         try
         {
