@@ -34,12 +34,17 @@ public static class FftConvolution
         long o = weight.shape[0], kh = weight.shape[2], kw = weight.shape[3];
         long wf = w / 2 + 1, frequencies = h * wf;
         using var scope = torch.NewDisposeScope();
-        // Spectra laid out frequency-major, so the channel sum is one batched (B × C) · (C × O) product per frequency.
-        var x = torch.fft.rfft2(input).permute(2, 3, 0, 1).reshape(frequencies, b, c);
-        // Cross-correlation: the kernel's spectrum enters conjugated. Zero-padding it to H × W makes the circular result
-        // equal the linear one at every valid position (p ≤ H − K), which is all that is kept.
-        var k = torch.fft.rfft2(weight, s: [h, w]).conj().permute(2, 3, 1, 0).reshape(frequencies, c, o);
-        var y = torch.fft.irfft2(torch.bmm(x, k).view(h, wf, b, o), s: [h, w], dim: [0, 1]);
+        // Spectra laid out frequency-major, so the channel sum is one batched product per frequency, done in real
+        // arithmetic: [Re x, Im x] (B × 2C) · [[Re k, Im k], [−Im k, Re k]] (2C × 2O) = [Re xk, Im xk]. Real batched GEMMs
+        // run at twice the speed of complex ones here, and so do their gradients.
+        var x = torch.view_as_real(torch.fft.rfft2(input)).permute(2, 3, 0, 4, 1).reshape(frequencies, b, 2 * c);
+        // Cross-correlation: the kernel's spectrum enters conjugated (Re k − i Im k). Zero-padding it to H × W makes the
+        // circular result equal the linear one at every valid position (p ≤ H − K), which is all that is kept.
+        var k = torch.view_as_real(torch.fft.rfft2(weight, s: [h, w])).permute(2, 3, 1, 0, 4).reshape(frequencies, c, o, 2);
+        var (kr, ki) = (k.select(3, 0), k.select(3, 1));
+        var block = torch.cat([torch.cat([kr, -ki], 2), torch.cat([ki, kr], 2)], 1);       // (F, 2C, 2O)
+        var product = torch.bmm(x, block).view(h, wf, b, 2, o).permute(0, 1, 2, 4, 3).contiguous();
+        var y = torch.fft.irfft2(torch.view_as_complex(product), s: [h, w], dim: [0, 1]);
         y = y.narrow(0, 0, h - kh + 1).narrow(1, 0, w - kw + 1).permute(2, 3, 0, 1).contiguous();
         if (bias is not null) y = y + bias.view(1, o, 1, 1);
         return y.MoveToOuterDisposeScope();
