@@ -11,6 +11,7 @@ internal static class ModuleInitializer
     internal static void Run()
     {
         OpenMpWaiting.Apply(); // before libtorch (and its libgomp) loads
+        NativeMemory.Apply();  // before libtorch allocates its first large blocks
         NativeCompatibility.EnsureTorchSharpLoadable();
     }
 }
