@@ -12,7 +12,10 @@ namespace Workbench.Phenomena;
 /// <param name="DifferentialMeans">Each cell's mean rate under differential motion.</param>
 /// <param name="GlobalMeans">Each cell's mean rate under global motion.</param>
 /// <param name="Ratios">Each cell's global ÷ differential mean (NaN when the differential mean is not positive).</param>
+/// <param name="DiscCentres">Each cell's disc centre, [row, column] in checkers (null in results written before the disc
+/// followed the cell).</param>
 public sealed record ObjectMotionResult(string Name, Verdict Verdict, string Criterion, IReadOnlyDictionary<string, double> Numbers,
     IReadOnlyList<double> Seconds, IReadOnlyList<double> DifferentialResponse, IReadOnlyList<double> GlobalResponse,
-    IReadOnlyList<int> Cells, IReadOnlyList<double> DifferentialMeans, IReadOnlyList<double> GlobalMeans, IReadOnlyList<double> Ratios)
+    IReadOnlyList<int> Cells, IReadOnlyList<double> DifferentialMeans, IReadOnlyList<double> GlobalMeans, IReadOnlyList<double> Ratios,
+    IReadOnlyList<double[]>? DiscCentres = null)
     : PhenomenonResult(Name, Verdict, Criterion, Numbers);

@@ -1,3 +1,4 @@
+using Workbench.Analysis;
 using Workbench.Models;
 using Workbench.Stimuli;
 
@@ -13,6 +14,12 @@ namespace Workbench.Phenomena;
 /// the centre's motion only when the surround does not move with it.
 /// </summary>
 /// <remarks>
+/// <para>The disc is centred on each cell's receptive field (<see cref="CentreOnCells"/>; the centroid of its gradient
+/// receptive field's energy, <see cref="FieldCentre"/>, rounded to a checker), as Ölveczky et al. placed
+/// the object over the recorded cell. The reference draws one disc at the screen centre, which only covers the cells near
+/// it: a cell whose field lies in the surround sees "object" motion only in its surround, and is then excited more by
+/// global motion (the surround steps with probability 0.5 instead of 0.3), which says nothing about object motion. A cell
+/// without a gradient (or with <see cref="CentreOnCells"/> false) gets the screen-centred disc.</para>
 /// <para>Global motion moves the centre as often as differential motion does, on purpose: then a cell that sees only its
 /// centre gets the same centre statistics in both and its ratio is 1 up to the jitter's sampling; only inhibition from
 /// the surround's motion can lower it. Each condition is shown <see cref="Trials"/> times with jitter seeds
@@ -48,6 +55,8 @@ public sealed class ObjectMotionSensitivity : IPhenomenon
     public int Seed { get; init; } = 1;
     /// <summary>Smallest modulation of the mean rate by the jitter, as a fraction of its largest |value|, for a response.</summary>
     public double MinModulation { get; init; } = 0.1;
+    /// <summary>Centre the disc on each cell's receptive field (default); false: one disc at the screen centre, as the reference.</summary>
+    public bool CentreOnCells { get; init; } = true;
     /// <summary>Largest median global ÷ differential ratio for object motion sensitivity.</summary>
     public double MaxRatio { get; init; } = 0.8;
 
@@ -57,23 +66,42 @@ public sealed class ObjectMotionSensitivity : IPhenomenon
         int h = model.Spec.Height, w = model.Spec.Width;
         int trials = Trials ?? (options.Quick ? 2 : 8);
         if (trials < 1) throw new ArgumentException($"Trials must be at least 1; got {trials}.", nameof(model));
-        double[][] Run(bool global, int trial)
+        var cells = ModelResponses.Cells(model, options);
+        // Each cell's disc centre (row, column), rounded to a checker so cells that share it share the stimuli.
+        var centres = cells.Select(c =>
         {
-            using var stimulus = global
-                ? ObjectMotion.Jitter(true, h, w, Seed + trial, Frames, Still, Radius, BarWidth, CentreStepProbability, CentreStepProbability)
-                : ObjectMotion.Jitter(false, h, w, Seed + trial, Frames, Still, Radius, BarWidth, SurroundStepProbability, CentreStepProbability);
-            return ModelResponses.Of(model, input, stimulus.Movie, options);
+            if (!CentreOnCells) return (Row: (double)(h / 2), Column: (double)(w / 2));
+            var (row, column) = FieldCentre(model, UnitAddress.OutputCell(c));
+            return double.IsFinite(row) && double.IsFinite(column) ? (Row: Math.Round(row), Column: Math.Round(column)) : (Row: (double)(h / 2), Column: (double)(w / 2));
+        }).ToArray();
+        // Per cell, per trial: its rates. Cells are run in groups of a common disc centre.
+        var differentialRuns = new double[cells.Count][][];
+        var globalRuns = new double[cells.Count][][];
+        foreach (var group in Enumerable.Range(0, cells.Count).GroupBy(i => centres[i]))
+        {
+            var members = group.ToList();
+            var groupOptions = options with { Cells = members.Select(i => cells[i]).ToList() };
+            foreach (bool global in new[] { false, true })
+            {
+                var runs = Enumerable.Range(0, trials).Select(trial =>
+                {
+                    using var stimulus = global
+                        ? ObjectMotion.Jitter(true, h, w, Seed + trial, Frames, Still, Radius, BarWidth, CentreStepProbability, CentreStepProbability, centreRow: group.Key.Row, centreColumn: group.Key.Column)
+                        : ObjectMotion.Jitter(false, h, w, Seed + trial, Frames, Still, Radius, BarWidth, SurroundStepProbability, CentreStepProbability, centreRow: group.Key.Row, centreColumn: group.Key.Column);
+                    return ModelResponses.Of(model, input, stimulus.Movie, groupOptions);
+                }).ToList();
+                for (int m = 0; m < members.Count; m++)
+                    (global ? globalRuns : differentialRuns)[members[m]] = runs.Select(r => r[m]).ToArray();
+            }
         }
         // Per cell: the mean rate over every response of every trial.
-        double[] Average(List<double[][]> runs) => Enumerable.Range(0, runs[0].Length).Select(c => runs.Average(r => r[c].Average())).ToArray();
-        var differentialRuns = Enumerable.Range(0, trials).Select(t => Run(false, t)).ToList();
-        var globalRuns = Enumerable.Range(0, trials).Select(t => Run(true, t)).ToList();
+        double[] Average(double[][][] runs) => runs.Select(perTrial => perTrial.Average(r => r.Average())).ToArray();
         var differential = Average(differentialRuns);
         var globalMean = Average(globalRuns);
         var ratios = globalMean.Zip(differential, (g, d) => d > 0 ? g / d : double.NaN).ToArray();
         // Trial-averaged time courses for the figure: mean over cells.
-        double[] Course(List<double[][]> runs) =>
-            Enumerable.Range(0, runs[0][0].Length).Select(t => runs.Average(r => r.Average(c => c[t]))).ToArray();
+        double[] Course(double[][][] runs) =>
+            Enumerable.Range(0, runs[0][0].Length).Select(t => runs.Average(perTrial => perTrial.Average(r => r[t]))).ToArray();
         var differentialCourse = Course(differentialRuns);
         var globalCourse = Course(globalRuns);
         var courses = differentialCourse.Concat(globalCourse).ToArray();
@@ -83,14 +111,39 @@ public sealed class ObjectMotionSensitivity : IPhenomenon
             : valid.Length % 2 == 1 ? valid[valid.Length / 2] : 0.5 * (valid[valid.Length / 2 - 1] + valid[valid.Length / 2]);
         var verdict = Judge(varies, median, MaxRatio);
         return new ObjectMotionResult(Name, verdict,
-            $"Inconclusive unless the jitter modulates the mean rate by ≥ {MinModulation:P0} of its largest |value|. Present when the median over cells of (mean rate to global motion ÷ mean rate to differential motion) is ≤ {MaxRatio} (centre steps with probability {CentreStepProbability} in both; differential surround {SurroundStepProbability}; {trials} trials each).",
+            $"Inconclusive unless the jitter modulates the mean rate by ≥ {MinModulation:P0} of its largest |value|. Disc of radius {Radius} {(CentreOnCells ? "centred on each cell's receptive field" : "at the screen centre")}. Present when the median over cells of (mean rate to global motion ÷ mean rate to differential motion) is ≤ {MaxRatio} (centre steps with probability {CentreStepProbability} in both; differential surround {SurroundStepProbability}; {trials} trials each).",
             new Dictionary<string, double>
             {
                 ["median global/differential"] = median, ["cells with a ratio"] = valid.Length,
                 ["differential mean rate"] = differential.Average(), ["global mean rate"] = globalMean.Average(),
             },
             Enumerable.Range(0, differentialCourse.Length).Select(k => (k + model.Spec.History) * Units.FramePeriod).ToArray(),
-            differentialCourse, globalCourse, ModelResponses.Cells(model, options), differential, globalMean, ratios);
+            differentialCourse, globalCourse, cells, differential, globalMean, ratios, centres.Select(c => new[] { c.Row, c.Column }).ToList());
+    }
+
+    /// <summary>
+    /// The centre (row, column in checkers) of a unit's receptive field: the energy-weighted centroid of the checkers whose
+    /// energy Σₜ g² (of its input gradient, averaged over <paramref name="samples"/> Gaussian white-noise windows, a fixed
+    /// draw) is at least half the largest. Energy per window, not of the mean gradient, so fields whose sign changes from
+    /// window to window (ON–OFF cells, change detectors) are found too. The half-maximum region is the field's centre: a surround, however wide and however
+    /// the screen's edge cuts it, does not pull the centre, and a flat-topped field (every checker of a disc equal) is found
+    /// at its middle. (NaN, NaN) when the gradient is zero everywhere.
+    /// </summary>
+    public static (double Row, double Column) FieldCentre(RetinaModel model, UnitAddress unit, int samples = 8)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var spec = model.Spec;
+        using var generator = new TorchSharp.torch.Generator(1);
+        var inputs = TorchSharp.torch.randn([samples, spec.History, spec.Height, spec.Width], generator: generator);
+        var gradients = GradientReceptiveFields.Gradients(model, inputs, unit).to(TorchSharp.torch.float64).cpu();
+        var energy = gradients.square().sum(1).mean([0]);                      // (H, W)
+        energy = energy * (energy >= 0.5 * energy.max()).to(TorchSharp.torch.float64);
+        double total = energy.sum().item<double>();
+        if (!(total > 0)) return (double.NaN, double.NaN);
+        var rows = TorchSharp.torch.arange(spec.Height, dtype: TorchSharp.torch.float64).view(-1, 1);
+        var columns = TorchSharp.torch.arange(spec.Width, dtype: TorchSharp.torch.float64).view(1, -1);
+        return ((energy * rows).sum().item<double>() / total, (energy * columns).sum().item<double>() / total);
     }
 
     /// <summary>The criterion: Inconclusive when the rates do not vary or no cell has a ratio (NaN median); Present when the

@@ -25,20 +25,27 @@ public static class RetinaBuilder
         int grid = preset.Grid;
         var pathways = new[]
         {
-            new BipolarPathway(Kinetics.Sustained, CentreSigma: 1.0, SurroundSigma: 2.5, SurroundWeight: 0.5, FastTau: 0.03, SlowTau: 0.08, NegativeLobe: 0.3),
-            new BipolarPathway(Kinetics.Transient, CentreSigma: 0.9, SurroundSigma: 2.5, SurroundWeight: 0.6, FastTau: 0.02, SlowTau: 0.045, NegativeLobe: 0.95),
+            new BipolarPathway(Kinetics.Sustained, CentreSigma: 0.6, SurroundSigma: 2.5, SurroundWeight: 0.5, FastTau: 0.03, SlowTau: 0.08, NegativeLobe: 0.3),
+            new BipolarPathway(Kinetics.Transient, CentreSigma: 0.5, SurroundSigma: 2.5, SurroundWeight: 0.6, FastTau: 0.02, SlowTau: 0.045, NegativeLobe: 0.95),
         };
-        var gain = new GainControl(Tau: 0.3, PoolSigma: 2.0, Strength: 2.0);
-        var amacrine = new AmacrineLayer(Sigma: grid / 6.0, Tau: 0.05, Threshold: 0.0);
+        // Fast, strong contrast gain control (a 20-ms power estimate): gain falls with contrast and strong flashes are
+        // answered sooner (latency encoding), within the response itself.
+        var gain = new GainControl(Tau: 0.02, PoolSigma: 2.0, Strength: 8.0);
+        // Wide-field amacrine cells pool an annulus around each ganglion cell: its surround, not its own centre.
+        var amacrine = new AmacrineLayer(Sigma: grid / 4.0, Tau: 0.03, Threshold: 0.0, InnerSigma: 4.0);
         var adaptation = new SlowAdaptation(Tau: 1.0, Strength: 0.6);
         var positions = SpreadPositions(preset.Cells, grid, random);
         var cells = positions.Select((p, i) => new GanglionCell(i, p.Row, p.Column,
             // Mostly OFF, as in salamander; the first cell is ON so every preset has both.
             Polarity: i == 0 || (i > 1 && random.NextDouble() < 0.3) ? Polarity.On : Polarity.Off,
-            Sigma: 0.9 + 0.5 * random.NextDouble(),
+            // Each cell pools many subunits (its pool, σ 1.5–2.5 checkers, is 3–5 times a bipolar centre's): texture inside
+            // the field drives it through the subunits' rectification, which no single linear filter can follow.
+            Sigma: 1.5 + 1.0 * random.NextDouble(),
             SustainedShare: 0.2 + 0.6 * random.NextDouble(),
-            AmacrineWeight: 0.1 + 0.4 * random.NextDouble(),
-            Gain: 1, Threshold: 0, MaxRate: 10)).ToList();
+            AmacrineWeight: 0.3 + 0.5 * random.NextDouble(),
+            // And a weaker input from the opposite polarity's subunits (30–70 % of its own), as many salamander OFF cells
+            // have: frequency doubling, and instantaneous receptive fields that reverse polarity under natural scenes.
+            Gain: 1, Threshold: 0, MaxRate: 10, OppositeShare: 0.3 + 0.4 * random.NextDouble())).ToList();
         var units = new List<InterneuronUnit>();
         string[] bipolarTypes = ["on-sustained", "off-sustained", "on-transient", "off-transient"];
         for (int i = 0; i < preset.BipolarSamples; i++)
@@ -48,7 +55,7 @@ public static class RetinaBuilder
         }
         for (int i = 0; i < preset.AmacrineSamples; i++)
             units.Add(new InterneuronUnit(units.Count, "amacrine", "wide-field", grid / 4 + random.Next(grid / 2), grid / 4 + random.Next(grid / 2)));
-        var config = new RetinaConfig(grid, grid, SimulationPreset.FramePeriod, pathways, gain, amacrine, adaptation, cells, units);
+        var config = new RetinaConfig(grid, grid, SimulationPreset.FramePeriod, pathways, gain, amacrine, adaptation, cells, units, SubunitThreshold: 0.02);
         return Calibrate(config, preset, seed);
     }
 

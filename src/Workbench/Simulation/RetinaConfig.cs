@@ -46,7 +46,10 @@ public sealed record GainControl(double Tau, double PoolSigma, double Strength);
 /// <param name="Sigma">Pooling radius (Gaussian sigma), checkers.</param>
 /// <param name="Tau">Low-pass time constant, seconds.</param>
 /// <param name="Threshold">Subtracted before rectification.</param>
-public sealed record AmacrineLayer(double Sigma, double Tau, double Threshold);
+/// <param name="InnerSigma">Radius (Gaussian sigma, checkers) of the hole in the pool around the ganglion cell it inhibits:
+/// the pool's weights are the Gaussian of <paramref name="Sigma"/> times 1 − exp(−d² / 2·InnerSigma²), so the inhibition comes
+/// from the surround and not the cell's own centre (0: no hole).</param>
+public sealed record AmacrineLayer(double Sigma, double Tau, double Threshold, double InnerSigma = 0);
 
 /// <summary>
 /// Slow contrast adaptation at the ganglion cell: its pooled excitation minus Strength times a slow running average of
@@ -68,8 +71,10 @@ public sealed record SlowAdaptation(double Tau, double Strength);
 /// <param name="Gain">Gain of the generator signal inside the softplus.</param>
 /// <param name="Threshold">Subtracted from the generator signal inside the softplus.</param>
 /// <param name="MaxRate">Scale of the softplus output, Hz.</param>
+/// <param name="OppositeShare">Weight of the opposite polarity's rectified subunits relative to its own polarity's (0: a pure
+/// ON or OFF cell; salamander OFF cells often take a weaker ON input too).</param>
 public sealed record GanglionCell(int Index, double Row, double Column, Polarity Polarity, double Sigma, double SustainedShare,
-    double AmacrineWeight, double Gain, double Threshold, double MaxRate);
+    double AmacrineWeight, double Gain, double Threshold, double MaxRate, double OppositeShare = 0);
 
 /// <summary>A unit whose "membrane potential" an interneuron recording reports.</summary>
 /// <param name="Index">Column in the potentials.</param>
@@ -89,8 +94,11 @@ public sealed record InterneuronUnit(int Index, string Layer, string Type, doubl
 /// <param name="Adaptation">Slow adaptation of the ganglion cells.</param>
 /// <param name="Cells">The ganglion cells.</param>
 /// <param name="Interneurons">The units interneuron recordings sample.</param>
+/// <param name="SubunitThreshold">Subtracted from each bipolar potential (either sign) before its rectification: the
+/// subunit stays silent for small inputs (0: half-wave rectification at rest).</param>
 public sealed record RetinaConfig(int Height, int Width, double FramePeriod, IReadOnlyList<BipolarPathway> Pathways, GainControl Gain,
-    AmacrineLayer Amacrine, SlowAdaptation Adaptation, IReadOnlyList<GanglionCell> Cells, IReadOnlyList<InterneuronUnit> Interneurons)
+    AmacrineLayer Amacrine, SlowAdaptation Adaptation, IReadOnlyList<GanglionCell> Cells, IReadOnlyList<InterneuronUnit> Interneurons,
+    double SubunitThreshold = 0)
 {
     /// <summary>Taps of the bipolar temporal filters (400 ms at 10 ms).</summary>
     public int TemporalTaps => (int)Math.Round(0.4 / FramePeriod);

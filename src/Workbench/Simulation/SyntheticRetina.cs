@@ -20,10 +20,11 @@ public sealed record RetinaResponse(Tensor Rates, Tensor Generator, Tensor? Inte
 
 /// <summary>
 /// A ground-truth retina in tensor operations. Bipolar pathways (sustained and transient; ON and OFF as the two halves of
-/// one linear signal) filter the stimulus in space (difference of Gaussians) and time (biphasic), pass through divisive
-/// contrast gain control and rectification; wide-field amacrine cells pool the transient bipolars and inhibit the
-/// ganglion cells, which pool rectified subunits of their polarity, adapt slowly to their own mean excitation and fire
-/// through a softplus.
+/// one linear signal) filter the stimulus in space (difference of Gaussians) and time (biphasic), pass through fast
+/// divisive contrast gain control and thresholded rectification (<see cref="RetinaConfig.SubunitThreshold"/>); wide-field
+/// amacrine cells pool the transient bipolars of an annulus around each ganglion cell and inhibit it; the ganglion cells
+/// pool rectified subunits of their polarity (and, weaker, of the opposite one: <see cref="GanglionCell.OppositeShare"/>),
+/// adapt slowly to their own mean excitation and fire through a softplus.
 /// </summary>
 /// <remarks>
 /// Every temporal operation is a causal FIR filter, so a long stimulus is processed in chunks with
@@ -81,9 +82,11 @@ public sealed class SyntheticRetina : IDisposable
         int h = config.Height, w = config.Width, n = config.Cells.Count;
         var rows = torch.arange(h, dtype: torch.float32).view(-1, 1);
         var cols = torch.arange(w, dtype: torch.float32).view(1, -1);
-        Tensor Blob(double row, double column, double sigma)
+        Tensor Blob(double row, double column, double sigma, double hole = 0)
         {
-            var g = torch.exp(-((rows - row).square() + (cols - column).square()) / (2 * sigma * sigma));
+            var d2 = (rows - row).square() + (cols - column).square();
+            var g = torch.exp(-d2 / (2 * sigma * sigma));
+            if (hole > 0) g = g * (1 - torch.exp(-d2 / (2 * hole * hole)));
             return (g / g.sum()).flatten();
         }
         var weights = torch.zeros(4, h * w, n);
@@ -91,13 +94,18 @@ public sealed class SyntheticRetina : IDisposable
         {
             var cell = config.Cells[c];
             var blob = Blob(cell.Row, cell.Column, cell.Sigma);
-            int first = cell.Polarity == Polarity.On ? 0 : 2;
+            int first = cell.Polarity == Polarity.On ? 0 : 2, opposite = 2 - first;
             weights[first, .., c] = blob * cell.SustainedShare;
             weights[first + 1, .., c] = blob * (1 - cell.SustainedShare);
+            if (cell.OppositeShare > 0)
+            {
+                weights[opposite, .., c] = blob * (cell.OppositeShare * cell.SustainedShare);
+                weights[opposite + 1, .., c] = blob * (cell.OppositeShare * (1 - cell.SustainedShare));
+            }
         }
         _cellWeights = Keep(weights.view(4 * h * w, n));
         var amacrineUnits = config.Interneurons.Where(u => u.Layer == "amacrine").ToList();
-        _amacrinePools = Keep(torch.stack(config.Cells.Select(c => Blob(c.Row, c.Column, config.Amacrine.Sigma))
+        _amacrinePools = Keep(torch.stack(config.Cells.Select(c => Blob(c.Row, c.Column, config.Amacrine.Sigma, config.Amacrine.InnerSigma))
             .Concat(amacrineUnits.Select(u => Blob(u.Row, u.Column, config.Amacrine.Sigma))).ToArray(), 1));
         _cellAmacrine = Keep(torch.tensor(config.Cells.Select(c => (float)c.AmacrineWeight).ToArray()));
         _cellGain = Keep(torch.tensor(config.Cells.Select(c => (float)c.Gain).ToArray()));
@@ -212,7 +220,8 @@ public sealed class SyntheticRetina : IDisposable
             ? Toeplitz(power.reshape(b, t, 1, 2 * h * w), _gainSmoothing[0]).reshape(b, t, 2, h, w)
             : Grouped(power.reshape(b, t, 2 * h * w), _gainSmoothing).reshape(b, t, 2, h, w);
         var potential = drive / (1 + _config.Gain.Strength * (smoothed.clamp_min(0) + 1e-12).sqrt()); // (B, T, 2, H, W): bipolar "membrane potential"
-        var outputs = torch.cat([nn.functional.relu(potential), nn.functional.relu(-potential)], 2); // on-s, on-t, off-s, off-t
+        double theta = _config.SubunitThreshold;
+        var outputs = torch.cat([nn.functional.relu(potential - theta), nn.functional.relu(-potential - theta)], 2); // on-s, on-t, off-s, off-t
         // Wide-field amacrine cells: pooled transient output, low-passed, rectified.
         var transient = (outputs.select(2, 1) + outputs.select(2, 3)).reshape(b, t, h * w);
         var pooled = transient.matmul(_amacrinePools); // (B, T, N + Ua)

@@ -35,8 +35,10 @@ public static class ObjectMotion
     /// <param name="surroundStepProbability">Probability that the surround steps on a moving frame.</param>
     /// <param name="centreStepProbability">Probability that the centre steps on a moving frame (differential motion only).</param>
     /// <param name="contrast">Bar contrast.</param>
+    /// <param name="centreRow">Row of the disc's centre (null: the screen's, <c>height / 2</c> in integer division as the reference).</param>
+    /// <param name="centreColumn">Column of the disc's centre (null: <c>width / 2</c>).</param>
     public static ObjectMotionStimulus Jitter(bool global, int height, int width, int seed, int frames = 150, int still = 40, double radius = 8, int barWidth = 4,
-        double surroundStepProbability = 0.3, double centreStepProbability = 0.5, double contrast = 1.0)
+        double surroundStepProbability = 0.3, double centreStepProbability = 0.5, double contrast = 1.0, double? centreRow = null, double? centreColumn = null)
     {
         if (frames < 1 || still < 0 || 2 * still > frames)
             throw new ArgumentOutOfRangeException(nameof(still), $"{still} still frames at each end do not fit in {frames} frames.");
@@ -56,7 +58,9 @@ public static class ObjectMotion
             surround[t] += s;
             centre[t] += c;
         }
-        double rc = height / 2, cc = width / 2;
+        double rc = centreRow ?? height / 2, cc = centreColumn ?? width / 2;
+        if (!double.IsFinite(rc) || !double.IsFinite(cc))
+            throw new ArgumentOutOfRangeException(nameof(centreRow), $"The disc's centre ({rc}, {cc}) must be finite.");
         var movie = new float[(long)frames * height * width];
         for (int t = 0; t < frames; t++)
             for (int r = 0; r < height; r++)

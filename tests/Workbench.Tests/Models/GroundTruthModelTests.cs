@@ -134,18 +134,20 @@ public class GroundTruthModelTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Under a long natural-scene movie the window model forgets what the simulator remembers beyond 40 frames (most of
-    /// the gain control's power estimate and the slow adaptation), so the two differ; this measures how much. Measured
-    /// (tiny preset, seed 1, 800 frames; 585 bins after the simulator's start-up): per-cell r 0.969, 0.971, 0.989, 0.978
-    /// with the presets' adaptation, the window model firing 38 Hz on average against the simulator's 25 Hz (its
-    /// adaptation and gain control see only 0.4 s; over 2000 frames r was 0.966–0.983, 32 vs 20 Hz).
-    /// Bound: every cell r ≥ 0.93, so a change that breaks the correspondence fails while the known gap passes.
+    /// Under a long natural-scene movie the window model forgets what the simulator remembers beyond 40 frames (the last
+    /// 25 frames of its 65-frame memory: the tails of the gain control's and the amacrine cells' filters, and the 1-s
+    /// slow adaptation), so the two differ; this measures how much. Measured (tiny preset, seed 1, 800 frames; 735 bins
+    /// after the simulator's start-up): per-cell r 0.911, 0.896, 0.848, 0.967, the window model firing 67 Hz on average
+    /// against the simulator's 34 Hz: its slow adaptation starts from zero at each window, and the retina's thresholds
+    /// turn that missing subtraction into rate differences that vary with the scene. (Before the retina's retuning, with a
+    /// gentler, slower gain control and no subunit threshold: 0.969–0.989, 38 vs 25 Hz.)
+    /// Bound: every cell r ≥ 0.8, so a change that breaks the correspondence fails while the known gap passes.
     /// </summary>
     [Fact]
     public void UnderALongMovie_TheWindowModelTracksTheSimulator_AsReported()
     {
         TestTorch.Cpu(seed: 303);
-        const double Bound = 0.93;
+        const double Bound = 0.8;
         var config = Tiny.Value;
         using var retina = new SyntheticRetina(config);
         using var model = new GroundTruthModel(config);
@@ -200,9 +202,11 @@ public class GroundTruthModelTests(ITestOutputHelper output)
             Assert.True(torch.isfinite(activations[layer]).all().item<bool>(), layer);
         }
         Assert.True((activations["output"] - y).abs().max().item<float>() == 0, "Activations' output differs from forward");
-        // Rectified = the ON and OFF halves of the potentials.
+        // Rectified = the ON and OFF halves of the potentials, each beyond the subunit threshold.
         var potential = activations[GroundTruthModel.Bipolar];
-        Assert.True((activations[GroundTruthModel.BipolarRectified] - torch.cat([potential.relu(), (-potential).relu()], 1)).abs().max().item<float>() == 0);
+        double theta = config.SubunitThreshold;
+        Assert.True(theta > 0);
+        Assert.True((activations[GroundTruthModel.BipolarRectified] - torch.cat([(potential - theta).relu(), (-potential - theta).relu()], 1)).abs().max().item<float>() == 0);
         Assert.Throws<ArgumentException>(() => model.call(torch.zeros(1, 39, config.Height, config.Width)));
     }
 
@@ -278,14 +282,16 @@ public class GroundTruthModelTests(ITestOutputHelper output)
     /// lies 40 − j frames before the output bin; the truth's tap i lies 39 − i frames before it: STA tap j is truth tap
     /// j − 1. Compared where the field lives, as for the simulator's own STAs (ReceptiveFieldsTests): within 3 checkers
     /// of the centre and 1–25 frames back (the filters' main lobes); elsewhere the STA is estimation noise.
-    /// Sampling error alone would allow r ≈ 0.95 here (signal-to-noise K / D = 6,000 / 625); rectification and gain
-    /// control take a little more. Measured with 12,000 windows, 7×7 and 30 lags: r = 0.919, 0.915.
+    /// Sampling error alone would allow r ≈ 0.95 here (signal-to-noise K / D = 6,000 / 625); what the linear field leaves
+    /// out takes more: the fast, strong gain control makes the effective kernel more transient than the bipolar filters,
+    /// and the subunit threshold, the opposite polarity's input and the amacrine annulus add parts no linear field has.
+    /// Measured r = 0.707, 0.786 (before the retina's retuning 0.919, 0.915 with 12,000 windows, 7×7 and 30 lags).
     /// </summary>
     [Fact]
     public void WhiteNoiseStas_RecoverTheGroundTruthReceptiveFields()
     {
         TestTorch.Cpu(seed: 307);
-        const double Bound = 0.9;
+        const double Bound = 0.6;
         const int lags = 25, radius = 2;
         var config = Small.Value;
         using var model = new GroundTruthModel(config);
@@ -296,6 +302,7 @@ public class GroundTruthModelTests(ITestOutputHelper output)
         output.WriteLine($"STAs over {frames - 40} windows in {clock.Elapsed.TotalSeconds:F1} s");
         using var truth = ReceptiveFields.Linear(config);
 
+        var correlations = new List<double>();
         for (int c = 0; c < config.Cells.Count; c++)
         {
             using var scope = torch.NewDisposeScope();
@@ -305,7 +312,8 @@ public class GroundTruthModelTests(ITestOutputHelper output)
             Tensor Cut(Tensor f, long firstTap) => f.narrow(0, firstTap, lags).narrow(1, top, 2 * radius + 1).narrow(2, left, 2 * radius + 1).flatten().view(-1, 1);
             double r = Correlation.PerCell(Cut(stas[c], 40 - lags), Cut(truth[c], 39 - lags))[0];
             output.WriteLine($"cell {c}: STA vs ground-truth linear RF r = {r:F3}");
-            Assert.True(r > Bound, $"cell {c}: r = {r:F3}");
+            correlations.Add(r);
         }
+        Assert.All(correlations, r => Assert.True(r > Bound, $"r = {r:F3} (all: {string.Join(", ", correlations.Select(v => v.ToString("F3")))})"));
     }
 }

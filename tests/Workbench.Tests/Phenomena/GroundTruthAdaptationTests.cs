@@ -13,8 +13,10 @@ namespace Workbench.Tests.Phenomena;
 
 /// <summary>
 /// Fast contrast adaptation and polarity reversal on the tiny preset's synthetic retina (<see cref="GroundTruthModel"/> of
-/// <see cref="RetinaBuilder.Build"/>, contrast units), with reduced settings (two cells, short stimuli) so they take seconds. Verdicts are reported, not
-/// asserted (the simulator is being retuned, issue 13 item 5); the test checks that both run and give well-formed records.
+/// <see cref="RetinaBuilder.Build"/>, contrast units), with reduced settings (two cells, short stimuli) so they take seconds: both
+/// run, give well-formed records, and are present, as the retina was built to show them (its fast divisive gain control lowers
+/// the gain at high contrast; its cells pool rectified subunits of both polarities, so their instantaneous receptive fields
+/// reverse sign under natural scenes). Measured: gain ratio 0.33 (contrast 0.7 / 0.1); prop 0.033 and 0.113 over 150 steps.
 /// </summary>
 public class GroundTruthAdaptationTests(ITestOutputHelper output)
 {
@@ -27,13 +29,13 @@ public class GroundTruthAdaptationTests(ITestOutputHelper output)
         // A short natural movie of the preset's kind (dead-leaves images, its eye movements), in contrast units.
         var random = new Random(3);
         var images = Enumerable.Range(0, 2).Select(_ => NaturalImages.ToContrast(NaturalImages.DeadLeaves(preset.ImageSize, random))).ToList();
-        using var natural = NaturalMovie.Create(images, preset.Eye, 100, preset.Grid, preset.Grid, SimulationPreset.FramePeriod, random);
+        using var natural = NaturalMovie.Create(images, preset.Eye, 200, preset.Grid, preset.Grid, SimulationPreset.FramePeriod, random);
         foreach (var image in images) image.Dispose();
         var options = new PhenomenaOptions { Quick = true, NaturalScenes = natural.Movie, Cells = [0, 3] };
         IPhenomenon[] phenomena =
         [
             new FastContrastAdaptation { Frames = 300, Bins = 8, GradientWindows = 2 },
-            new PolarityReversal { MaxWindows = 12 },
+            new PolarityReversal { MaxWindows = 150 },
         ];
         var clock = Stopwatch.StartNew();
         var results = PhenomenaBattery.Run(retina, StimulusInput.Contrast, options, phenomena);
@@ -41,7 +43,7 @@ public class GroundTruthAdaptationTests(ITestOutputHelper output)
         foreach (var r in results)
         {
             output.WriteLine(r.ToString());
-            Assert.NotEqual(Verdict.Inconclusive, r.Verdict);   // the retina responds and has gradients
+            Assert.Equal(Verdict.Present, r.Verdict);
             var figure = JsonNode.Parse(GenericChart.toJson(PhenomenaCharts.Figure(r)))!.AsObject();
             Assert.Contains(r.Verdict.ToString(), figure["layout"]!["title"]!.ToJsonString());
         }

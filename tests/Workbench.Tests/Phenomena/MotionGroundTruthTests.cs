@@ -11,8 +11,9 @@ using Xunit.Abstractions;
 namespace Workbench.Tests.Phenomena;
 
 /// <summary>
-/// The motion phenomena on the synthetic retina of the tiny preset (32×32, 4 cells). What it shows is reported, not asserted
-/// (the simulator is being retuned, issue 13 item 5); the test checks that each phenomenon runs on it and returns a
+/// The motion phenomena on the synthetic retina of the tiny preset (32×32, 4 cells). What it shows is reported, not asserted:
+/// the retina has no mechanism that makes a motion-reversal burst or anticipates motion, and its surround inhibition
+/// lowers the response to global motion too little for object motion sensitivity (global ÷ differential about 0.9); the test checks that each phenomenon runs on it and returns a
 /// well-formed record and figure. Conditions are cut to about 950 windows: two flips with
 /// 70 aligned bins, flashes every second checker over the middle 15 checkers (the tiny retina's flashed profile peaks about 5 right
 /// of the centre), one jitter trial.

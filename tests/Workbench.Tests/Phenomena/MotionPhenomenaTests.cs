@@ -136,6 +136,33 @@ public class MotionPhenomenaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ObjectMotionSensitivity_CentresTheDiscOnEachCell()
+    {
+        TestTorch.Cpu();
+        // A surround-inhibited cell with its field 8 rows up and 7 columns left of the screen centre (surround weight 0.5,
+        // so it fires to white noise and has gradients to be found by: the disc's middle exactly, a flat disc's centroid).
+        // Centred there, global motion changes centre and surround together (rate ∝ 1 − 0.5 of the centre's energy) and
+        // differential motion moves the surround less (0.3 vs 0.5): on mean energies 0.25 / 0.35 = 0.71, and the
+        // rectification of windows where the surround moved more than the centre lowers it further (measured 0.566).
+        using var offCentre = new ObjectMotionPlanted(32, 32, surroundWeight: 0.5, row: 8, column: 9);
+        Assert.Equal((8.0, 9.0), Rounded(ObjectMotionSensitivity.FieldCentre(offCentre, Workbench.Analysis.UnitAddress.OutputCell(0))));
+        var o = (ObjectMotionResult)new ObjectMotionSensitivity().Measure(offCentre, StimulusInput.Contrast, Options);
+        output.WriteLine(o.ToString());
+        Assert.Equal(new[] { 8.0, 9.0 }, o.DiscCentres![0]);
+        Assert.Equal(Verdict.Present, o.Verdict);
+        Assert.InRange(o.Ratios[0], 0.4, 0.75);
+        // With the reference's one disc at the screen centre the cell's whole field jitters with the surround: no object, and
+        // the surround steps more often under global motion (0.5 vs 0.3), so it fires more to global motion.
+        var fixedDisc = (ObjectMotionResult)new ObjectMotionSensitivity { CentreOnCells = false }.Measure(offCentre, StimulusInput.Contrast, Options);
+        output.WriteLine(fixedDisc.ToString());
+        Assert.Equal(new[] { 16.0, 16.0 }, fixedDisc.DiscCentres![0]);
+        Assert.Equal(Verdict.Absent, fixedDisc.Verdict);
+        Assert.True(fixedDisc.Ratios[0] > 1, $"ratio {fixedDisc.Ratios[0]:F3}");
+    }
+
+    private static (double, double) Rounded((double Row, double Column) p) => (Math.Round(p.Row, 6), Math.Round(p.Column, 6));
+
+    [Fact]
     public void FaintResponsesOnALargeRate_AreInconclusive()
     {
         TestTorch.Cpu();

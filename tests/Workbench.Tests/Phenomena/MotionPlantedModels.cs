@@ -103,14 +103,14 @@ internal sealed class PredictivePlanted(int height, int width) : PlantedModel(na
 /// screen centre, lags 1 and 2) less <paramref name="surroundWeight"/> × the surround's (checkers beyond 10), rectified. With
 /// weight 0 it is a pure centre model: the same centre motion gives the same response whatever the surround does.
 /// </summary>
-internal sealed class ObjectMotionPlanted(int height, int width, double surroundWeight) : PlantedModel(nameof(ObjectMotionPlanted), height, width)
+internal sealed class ObjectMotionPlanted(int height, int width, double surroundWeight, int? row = null, int? column = null) : PlantedModel(nameof(ObjectMotionPlanted), height, width)
 {
     protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe)
     {
         CheckInput(input);
         var change = (input.select(1, 39) - input.select(1, 38)).abs();            // (B, H, W)
-        var r = torch.arange(input.shape[2], dtype: float32).view(-1, 1) - input.shape[2] / 2;
-        var c = torch.arange(input.shape[3], dtype: float32).view(1, -1) - input.shape[3] / 2;
+        var r = torch.arange(input.shape[2], dtype: float32).view(-1, 1) - (row ?? input.shape[2] / 2);
+        var c = torch.arange(input.shape[3], dtype: float32).view(1, -1) - (column ?? input.shape[3] / 2);
         var distance = (r * r + c * c).sqrt();
         var centre = (distance < 6).to(float32);
         var surround = (distance > 10).to(float32);

@@ -10,8 +10,13 @@ namespace Workbench.Tests.Simulation;
 
 public class ReceptiveFieldsTests
 {
-    /// <summary>Estimation noise of a 40,000-frame STA leaves the correlation with the true field above this.</summary>
-    private const double MinCorrelation = 0.8;
+    /// <summary>
+    /// The linear field leaves out what the retina does beyond it: its fast, strong gain control makes the effective
+    /// temporal kernel more transient than the bipolar filters, and the subunit threshold, the opposite polarity's input
+    /// and the amacrine annulus add parts no linear field has. Measured r 0.798, 0.767, 0.671, 0.793 (tiny, seed 1; 0.9
+    /// and above before the retuning), with the centres 0.02–0.28 checkers off; bound 0.6 with positions within half a checker.
+    /// </summary>
+    private const double MinCorrelation = 0.6;
 
     /// <summary>
     /// The ground-truth linear receptive field is what a white-noise STA of the cell recovers: the same library path
@@ -35,6 +40,6 @@ public class ReceptiveFieldsTests
         var comparison = GroundTruthStas.Compare(stas, ReverseCorrelation.Centres(stas), truth, config.Cells);
 
         Assert.Equal(lags - 1, comparison.ComparedTaps);
-        Assert.All(comparison.Cells, c => Assert.True(c.Correlation > MinCorrelation, $"cell {c.Cell}: STA vs ground-truth linear RF r = {c.Correlation:F3} (offset {c.Offset:F2})"));
+        Assert.All(comparison.Cells, c => Assert.True(c.Correlation > MinCorrelation && c.Offset < 0.5, $"cell {c.Cell}: STA vs ground-truth linear RF r = {c.Correlation:F3} (offset {c.Offset:F2})"));
     }
 }
