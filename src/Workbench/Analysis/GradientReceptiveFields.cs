@@ -55,6 +55,31 @@ public static class GradientReceptiveFields
         }
     }
 
+    /// <summary>
+    /// The centre (row, column in checkers) of a unit's receptive field: the energy-weighted centroid of the checkers whose
+    /// energy Σₜ g² (of its input gradient, averaged over <paramref name="samples"/> Gaussian white-noise windows, a fixed
+    /// draw) is at least half the largest. Energy per window, not of the mean gradient, so fields whose sign changes from
+    /// window to window (ON–OFF cells, change detectors) are found too; the half-maximum region, so a surround, however
+    /// wide and however the screen's edge cuts it, does not pull the centre, and a flat-topped field (every checker of a
+    /// disc equal) is found at its middle. (<see cref="InterneuronMatching.ReceptiveFieldCentre"/> takes the mean gradient
+    /// around its peak, as recorded cells' STA centres are found.) (NaN, NaN) when the gradient is zero everywhere.
+    /// </summary>
+    public static (double Row, double Column) Centre(RetinaModel model, UnitAddress unit, int samples = 8)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = torch.NewDisposeScope();
+        var spec = model.Spec;
+        using var generator = new Generator(1);
+        var inputs = torch.randn([samples, spec.History, spec.Height, spec.Width], generator: generator);
+        var energy = Gradients(model, inputs, unit).to(float64).cpu().square().sum(1).mean([0]);   // (H, W)
+        energy = energy * (energy >= 0.5 * energy.max()).to(float64);
+        double total = energy.sum().item<double>();
+        if (!(total > 0)) return (double.NaN, double.NaN);
+        var rows = torch.arange(spec.Height, dtype: float64).view(-1, 1);
+        var columns = torch.arange(spec.Width, dtype: float64).view(1, -1);
+        return ((energy * rows).sum().item<double>() / total, (energy * columns).sum().item<double>() / total);
+    }
+
     /// <summary>Relative threshold of <see cref="Footprint"/>: pixels below this fraction of the strongest one are outside.</summary>
     public const double FootprintThreshold = 1e-4;
 

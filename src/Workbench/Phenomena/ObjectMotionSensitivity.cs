@@ -15,7 +15,7 @@ namespace Workbench.Phenomena;
 /// </summary>
 /// <remarks>
 /// <para>The disc is centred on each cell's receptive field (<see cref="CentreOnCells"/>; the centroid of its gradient
-/// receptive field's energy, <see cref="FieldCentre"/>, rounded to a checker), as Ölveczky et al. placed
+/// receptive field's energy, <see cref="GradientReceptiveFields.Centre"/>, rounded to a checker), as Ölveczky et al. placed
 /// the object over the recorded cell. The reference draws one disc at the screen centre, which only covers the cells near
 /// it: a cell whose field lies in the surround sees "object" motion only in its surround, and is then excited more by
 /// global motion (the surround steps with probability 0.5 instead of 0.3), which says nothing about object motion. A cell
@@ -68,11 +68,12 @@ public sealed class ObjectMotionSensitivity : IPhenomenon
         if (trials < 1) throw new ArgumentException($"Trials must be at least 1; got {trials}.", nameof(model));
         var cells = ModelResponses.Cells(model, options);
         // Each cell's disc centre (row, column), rounded to a checker so cells that share it share the stimuli.
+        var screen = (Row: (double)(h / 2), Column: (double)(w / 2));
         var centres = cells.Select(c =>
         {
-            if (!CentreOnCells) return (Row: (double)(h / 2), Column: (double)(w / 2));
-            var (row, column) = FieldCentre(model, UnitAddress.OutputCell(c));
-            return double.IsFinite(row) && double.IsFinite(column) ? (Row: Math.Round(row), Column: Math.Round(column)) : (Row: (double)(h / 2), Column: (double)(w / 2));
+            if (!CentreOnCells) return screen;
+            var (row, column) = GradientReceptiveFields.Centre(model, UnitAddress.OutputCell(c));
+            return double.IsFinite(row) && double.IsFinite(column) ? (Row: Math.Round(row), Column: Math.Round(column)) : screen;
         }).ToArray();
         // Per cell, per trial: its rates. Cells are run in groups of a common disc centre.
         var differentialRuns = new double[cells.Count][][];
@@ -119,31 +120,6 @@ public sealed class ObjectMotionSensitivity : IPhenomenon
             },
             Enumerable.Range(0, differentialCourse.Length).Select(k => (k + model.Spec.History) * Units.FramePeriod).ToArray(),
             differentialCourse, globalCourse, cells, differential, globalMean, ratios, centres.Select(c => new[] { c.Row, c.Column }).ToList());
-    }
-
-    /// <summary>
-    /// The centre (row, column in checkers) of a unit's receptive field: the energy-weighted centroid of the checkers whose
-    /// energy Σₜ g² (of its input gradient, averaged over <paramref name="samples"/> Gaussian white-noise windows, a fixed
-    /// draw) is at least half the largest. Energy per window, not of the mean gradient, so fields whose sign changes from
-    /// window to window (ON–OFF cells, change detectors) are found too. The half-maximum region is the field's centre: a surround, however wide and however
-    /// the screen's edge cuts it, does not pull the centre, and a flat-topped field (every checker of a disc equal) is found
-    /// at its middle. (NaN, NaN) when the gradient is zero everywhere.
-    /// </summary>
-    public static (double Row, double Column) FieldCentre(RetinaModel model, UnitAddress unit, int samples = 8)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var spec = model.Spec;
-        using var generator = new TorchSharp.torch.Generator(1);
-        var inputs = TorchSharp.torch.randn([samples, spec.History, spec.Height, spec.Width], generator: generator);
-        var gradients = GradientReceptiveFields.Gradients(model, inputs, unit).to(TorchSharp.torch.float64).cpu();
-        var energy = gradients.square().sum(1).mean([0]);                      // (H, W)
-        energy = energy * (energy >= 0.5 * energy.max()).to(TorchSharp.torch.float64);
-        double total = energy.sum().item<double>();
-        if (!(total > 0)) return (double.NaN, double.NaN);
-        var rows = TorchSharp.torch.arange(spec.Height, dtype: TorchSharp.torch.float64).view(-1, 1);
-        var columns = TorchSharp.torch.arange(spec.Width, dtype: TorchSharp.torch.float64).view(1, -1);
-        return ((energy * rows).sum().item<double>() / total, (energy * columns).sum().item<double>() / total);
     }
 
     /// <summary>The criterion: Inconclusive when the rates do not vary or no cell has a ratio (NaN median); Present when the

@@ -145,7 +145,7 @@ public class MotionPhenomenaTests(ITestOutputHelper output)
         // differential motion moves the surround less (0.3 vs 0.5): on mean energies 0.25 / 0.35 = 0.71, and the
         // rectification of windows where the surround moved more than the centre lowers it further (measured 0.566).
         using var offCentre = new ObjectMotionPlanted(32, 32, surroundWeight: 0.5, row: 8, column: 9);
-        Assert.Equal((8.0, 9.0), Rounded(ObjectMotionSensitivity.FieldCentre(offCentre, Workbench.Analysis.UnitAddress.OutputCell(0))));
+        Assert.Equal((8.0, 9.0), Rounded(Workbench.Analysis.GradientReceptiveFields.Centre(offCentre, Workbench.Analysis.UnitAddress.OutputCell(0))));
         var o = (ObjectMotionResult)new ObjectMotionSensitivity().Measure(offCentre, StimulusInput.Contrast, Options);
         output.WriteLine(o.ToString());
         Assert.Equal(new[] { 8.0, 9.0 }, o.DiscCentres![0]);
