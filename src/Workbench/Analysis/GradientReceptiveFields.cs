@@ -32,22 +32,53 @@ public static class GradientReceptiveFields
     public static Tensor Gradients(RetinaModel model, Tensor inputs, UnitAddress unit, out Tensor responses)
     {
         LayerProbe.CheckLayers(model, [unit.Layer]);
+        Tensor? r = null;
+        var g = WithFrozenParameters(model, () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = Leaf(model, inputs);
+            var activations = model.Activations(x, unit.Layer == UnitAddress.Output ? [] : [unit.Layer]);
+            var selected = LayerProbe.Select(activations, [unit]).squeeze(1);
+            // A unit that does not depend on the input (a constant model, a dead branch) has no gradient path: its gradient
+            // is zero. Asking libtorch's autograd anyway aborts the process instead of throwing.
+            var gradient = selected.requires_grad ? torch.autograd.grad([selected.sum()], [x])[0] : torch.zeros_like(x);
+            r = selected.detach().MoveToOuterDisposeScope();
+            return gradient.detach().MoveToOuterDisposeScope();
+        });
+        responses = r!;
+        return g;
+    }
+
+    /// <summary>
+    /// True when the model's outputs for <paramref name="inputs"/> <c>(B, History, H, W)</c> (model input units) carry a
+    /// gradient path back to the input, with its parameters frozen. A model whose output ignores its input (e.g. a constant)
+    /// has none, and libtorch's autograd would abort the process rather than throw, so analyses that need input gradients of
+    /// the outputs over many windows ask this once first.
+    /// </summary>
+    public static bool DependsOnInput(RetinaModel model, Tensor inputs) => WithFrozenParameters(model, () =>
+    {
+        using var scope = torch.NewDisposeScope();
+        return model.forward(Leaf(model, inputs)).requires_grad;
+    });
+
+    /// <summary><paramref name="inputs"/> on the model's device and dtype, as a leaf that records its gradient.</summary>
+    private static Tensor Leaf(RetinaModel model, Tensor inputs)
+    {
+        var (device, dtype) = LayerProbe.Placement(model);
+        return inputs.to(dtype, device).detach().requires_grad_(true);
+    }
+
+    /// <summary>Runs <paramref name="body"/> with gradients on, the model in eval mode and its parameters frozen (input
+    /// gradients only: no parameter gradient is accumulated), restoring both after.</summary>
+    private static T WithFrozenParameters<T>(RetinaModel model, Func<T> body)
+    {
         using var eval = new EvalMode(model);
         var frozen = model.parameters().Where(p => p.requires_grad).ToList();
         foreach (var p in frozen) p.requires_grad_(false);
         try
         {
             using var grad = torch.enable_grad();
-            using var scope = torch.NewDisposeScope();
-            var (device, dtype) = LayerProbe.Placement(model);
-            var x = inputs.to(dtype, device).detach().requires_grad_(true);
-            var activations = model.Activations(x, unit.Layer == UnitAddress.Output ? [] : [unit.Layer]);
-            var r = LayerProbe.Select(activations, [unit]).squeeze(1);
-            // A unit that does not depend on the input (a constant model, a dead branch) has no gradient path: its gradient
-            // is zero. Asking libtorch's autograd anyway aborts the process instead of throwing.
-            var g = r.requires_grad ? torch.autograd.grad([r.sum()], [x])[0] : torch.zeros_like(x);
-            responses = r.detach().MoveToOuterDisposeScope();
-            return g.detach().MoveToOuterDisposeScope();
+            return body();
         }
         finally
         {

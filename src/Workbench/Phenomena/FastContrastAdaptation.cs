@@ -92,7 +92,7 @@ public sealed class FastContrastAdaptation : IPhenomenon
             var noise = WhiteNoise.Movie(new WhiteNoiseSpec(WhiteNoiseKind.Gaussian, contrasts[ci], HoldFrames), frames, h, w, generator);
             var movie = input.ToModel(noise).to(float32, CPU).contiguous();
             // A model whose output ignores its input has no gradient to take (libtorch would abort): no footprint, no kernel.
-            bool differentiable = InputDependence.Differentiable(model, movie);
+            bool differentiable = GradientReceptiveFields.DependsOnInput(model, movie.narrow(0, 0, model.Spec.History).unsqueeze(0));
             var fits = LnFits.Fit(model, movie, units, new LnFitOptions
             {
                 // LnFits always holds blocks out for its cross-validated r, which is not used here: keep it to one small block.

@@ -62,7 +62,7 @@ public sealed class PolarityReversal : IPhenomenon
             throw new ArgumentException($"PhenomenaOptions.NaturalScenes has {movie.shape[0]} frames: no window from {Start} with the model's history ({history}).", nameof(options));
         long count = Math.Min(available, MaxWindows ?? (options.Quick ? 300 : long.MaxValue));
         using var piece = movie.narrow(0, Start, count + history).to(float32, CPU).contiguous();
-        if (!InputDependence.Differentiable(model, piece))
+        if (!GradientReceptiveFields.DependsOnInput(model, piece.narrow(0, 0, history).unsqueeze(0)))
             return Nothing(Verdict.Inconclusive, criterion + " Not measured: the model's output has no gradient with respect to its input.");
 
         var cells = ModelResponses.Cells(model, options);

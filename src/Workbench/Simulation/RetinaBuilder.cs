@@ -73,8 +73,20 @@ public static class RetinaBuilder
         return result;
     }
 
-    private static RetinaConfig Calibrate(RetinaConfig config, SimulationPreset preset, int seed)
+    /// <summary>
+    /// Places each cell's threshold, gain and peak rate (<see cref="GanglionCell.Threshold"/>, <see cref="GanglionCell.Gain"/>,
+    /// <see cref="GanglionCell.MaxRate"/>) for the circuit of <paramref name="config"/>, as <see cref="Build"/> does: on a
+    /// 20-second mix of the preset's natural scenes and white noise drawn from <paramref name="seed"/>, the threshold at the
+    /// <see cref="ThresholdQuantile"/> quantile of the generator signal, <see cref="SoftplusSteepness"/> softplus units per
+    /// standard deviation, and <see cref="CalibrationPeakRate"/> at its 99.5th percentile. Call it after changing the circuit
+    /// (e.g. <c>config with { Amacrine = AmacrineLayer.ObjectMotion }</c>): the old calibration would leave the cells silent or
+    /// saturated. Every other field is kept.
+    /// </summary>
+    public static RetinaConfig Calibrate(RetinaConfig config, SimulationPreset preset, int seed)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Height != preset.Grid || config.Width != preset.Grid)
+            throw new ArgumentException($"The retina is {config.Height}x{config.Width} checkers, the preset '{preset.Name}' {preset.Grid}x{preset.Grid}.", nameof(preset));
         using var scope = torch.NewDisposeScope();
         var generator = new torch.Generator((ulong)seed + 17);
         var random = new Random(seed + 17);

@@ -49,7 +49,25 @@ public sealed record GainControl(double Tau, double PoolSigma, double Strength);
 /// <param name="InnerSigma">Radius (Gaussian sigma, checkers) of the hole in the pool around the ganglion cell it inhibits:
 /// the pool's weights are the Gaussian of <paramref name="Sigma"/> times 1 − exp(−d² / 2·InnerSigma²), so the inhibition comes
 /// from the surround and not the cell's own centre (0: no hole).</param>
-public sealed record AmacrineLayer(double Sigma, double Tau, double Threshold, double InnerSigma = 0);
+/// <param name="Shunting">Divisive (shunting) inhibition of the excitation each ganglion cell receives, by its amacrine signal A:
+/// the excitation is divided by 1 + Shunting·A (0: none; the subtractive <see cref="GanglionCell.AmacrineWeight"/> acts as
+/// well). Like the polyaxonal amacrine cells that inhibit bipolar terminals (Baccus et al. 2008), it scales the centre's
+/// input down while the surround moves, most when both move together: object motion sensitivity.</param>
+public sealed record AmacrineLayer(double Sigma, double Tau, double Threshold, double InnerSigma = 0, double Shunting = 0)
+{
+    /// <summary>
+    /// A far-surround layer that gives the retina object motion sensitivity: each cell's pool is an annulus of σ 14 checkers
+    /// with a hole of σ 10 (about the radius of Ölveczky et al.'s "object", 8 checkers), low-passed over 30 ms, inhibiting
+    /// subtractively (each cell's <see cref="GanglionCell.AmacrineWeight"/>) and shunting its bipolar input with strength 30.
+    /// Swap it into a built retina and recalibrate (<see cref="RetinaBuilder.Calibrate"/>). Measured with the battery's quick
+    /// settings: median global/differential ratio 0.75 on the tiny preset and 0.62 on the small one (0.90 and 0.87 with the
+    /// default layer). Why it is not the default: it also shunts the response to anything that covers the far surround, so
+    /// with it as the tiny retina's layer, F2/F1 at 8-checker bars rose to 1.9 (F1 no longer dominates wide bars), the
+    /// depression after a step down in contrast was lost, and one cell's white-noise STA centre moved 5 checkers from its
+    /// position.
+    /// </summary>
+    public static AmacrineLayer ObjectMotion => new(Sigma: 14.0, Tau: 0.03, Threshold: 0.0, InnerSigma: 10.0, Shunting: 30.0);
+}
 
 /// <summary>
 /// Slow contrast adaptation at the ganglion cell: its pooled excitation minus Strength times a slow running average of

@@ -22,7 +22,8 @@ public sealed record RetinaResponse(Tensor Rates, Tensor Generator, Tensor? Inte
 /// A ground-truth retina in tensor operations. Bipolar pathways (sustained and transient; ON and OFF as the two halves of
 /// one linear signal) filter the stimulus in space (difference of Gaussians) and time (biphasic), pass through fast
 /// divisive contrast gain control and thresholded rectification (<see cref="RetinaConfig.SubunitThreshold"/>); wide-field
-/// amacrine cells pool the transient bipolars of an annulus around each ganglion cell and inhibit it; the ganglion cells
+/// amacrine cells pool the transient bipolars of an annulus around each ganglion cell and inhibit it, subtracting from
+/// its generator signal and shunting its bipolar input (<see cref="AmacrineLayer.Shunting"/>); the ganglion cells
 /// pool rectified subunits of their polarity (and, weaker, of the opposite one: <see cref="GanglionCell.OppositeShare"/>),
 /// adapt slowly to their own mean excitation and fire through a softplus.
 /// </summary>
@@ -231,7 +232,11 @@ public sealed class SyntheticRetina : IDisposable
         var amacrine = nn.functional.relu(pooled - _config.Amacrine.Threshold);
         int n = _config.Cells.Count;
         var excitation = outputs.reshape(b, t, 4 * h * w).matmul(_cellWeights);
-        var inhibition = _cellAmacrine * amacrine.narrow(2, 0, n);
+        var cellAmacrine = amacrine.narrow(2, 0, n);
+        // Shunting inhibition at the bipolar terminals: the surround's motion scales the centre's input down, most when it
+        // coincides with the centre's own (global motion), so a moving object stands out.
+        if (_config.Amacrine.Shunting > 0) excitation = excitation / (1 + _config.Amacrine.Shunting * cellAmacrine);
+        var inhibition = _cellAmacrine * cellAmacrine;
         return new RetinaStages(potential, outputs, pooled, amacrine, excitation, inhibition);
     }
 

@@ -14,6 +14,24 @@ public class GradientReceptiveFieldsTests(ITestOutputHelper output)
     private const double AnalyticTolerance = 1e-5;
 
     /// <summary>
+    /// Oracle: a model whose output is a constant has no gradient path from its input, an LN model has; asking leaves the
+    /// model's parameters trainable and its training mode as they were.
+    /// </summary>
+    [Fact]
+    public void DependsOnInput_TellsAConstantModelFromAnLnModel_AndRestoresTheModel()
+    {
+        TestTorch.Cpu(seed: 52);
+        using var constant = new Workbench.Tests.Phenomena.ConstantPlanted(6, 6);
+        using var ln = new LnModel(new ModelSpec { Kind = ModelKind.Ln, Cells = 2, History = 40, Height = 6, Width = 6 });
+        ln.train();
+        using var window = torch.randn(1, 40, 6, 6);
+        Assert.False(GradientReceptiveFields.DependsOnInput(constant, window.narrow(1, 0, (int)constant.Spec.History)));
+        Assert.True(GradientReceptiveFields.DependsOnInput(ln, window));
+        Assert.All(ln.parameters(), p => Assert.True(p.requires_grad));
+        Assert.True(ln.training);
+    }
+
+    /// <summary>
     /// Oracle: an LN model's IRF is its filter times softplus'(generator) = sigmoid(generator) > 0, so every IRF correlates 1
     /// with the average (to float32 rounding) and none is reversed; each IRF equals the analytic one computed in float64.
     /// </summary>
