@@ -11,7 +11,18 @@ public sealed class TrainCommand : ICommand
 {
     private static readonly Dictionary<string, ModelKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["bncnn"] = ModelKind.BnCnn, ["stacked"] = ModelKind.Stacked, ["ln"] = ModelKind.Ln, ["revcor-ln"] = ModelKind.RevCorLn, ["glm"] = ModelKind.Glm,
+        ["bncnn"] = ModelKind.BnCnn, ["core-readout"] = ModelKind.BnCnn, ["stacked"] = ModelKind.Stacked, ["ln"] = ModelKind.Ln, ["revcor-ln"] = ModelKind.RevCorLn, ["glm"] = ModelKind.Glm,
+    };
+
+    private static readonly Dictionary<string, ReadoutKind> Readouts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["dense"] = ReadoutKind.Dense, ["conv"] = ReadoutKind.Convolutional, ["factorized"] = ReadoutKind.Factorized, ["gaussian"] = ReadoutKind.Gaussian,
+    };
+
+    private static readonly Dictionary<string, Workbench.Models.Layers.GaussianShape> Shapes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["isotropic"] = Workbench.Models.Layers.GaussianShape.Isotropic, ["axis-aligned"] = Workbench.Models.Layers.GaussianShape.AxisAligned,
+        ["full"] = Workbench.Models.Layers.GaussianShape.Full,
     };
 
     /// <inheritdoc/>
@@ -22,7 +33,8 @@ public sealed class TrainCommand : ICommand
 
     /// <inheritdoc/>
     public string Help => """
-        Usage: workbench train --data FILE --model bncnn|stacked|ln|revcor-ln|glm --out RUN
+        Usage: workbench train --data FILE --model bncnn|core-readout|stacked|ln|revcor-ln|glm --out RUN
+                               [--readout dense|conv|factorized|gaussian] [--gaussian isotropic|axis-aligned|full] [--readout-l1 X]
                                [--cells 0,1,2] [--rate-ms 5|10|20] [--epochs N] [--batch N] [--batches-per-epoch N]
                                [--lr X] [--seed S] [--device auto|cpu|cuda|cuda:N] [--threads N]
                                [--calibrate-output] [--quick] [--resume]
@@ -33,6 +45,12 @@ public sealed class TrainCommand : ICommand
         RUN receives config.json, history.csv/json, best.weights (+ .json sidecar: architecture, normalisation, cells,
         data provenance), last/ (to resume) and result.json. revcor-ln is fitted by reverse correlation (no epochs).
 
+          --readout R             how the convolutional models (bncnn = core-readout, stacked) map their two-layer core to
+                                  cells: dense (the paper's, default), conv (per-cell convolution at its centre), factorized
+                                  (per cell a spatial mask x features), gaussian (per cell the features at a learned location);
+                                  factorized and gaussian start each cell at its mean rate and have no output batch norm
+          --gaussian S            the spread a gaussian readout learns: isotropic (default), axis-aligned, full
+          --readout-l1 X          L1 weight of the factorized masks and features / gaussian features (mean over cells; 0.01)
           --batches-per-epoch N   sample N random batches per epoch instead of a full pass (long recordings)
           --calibrate-output      start each cell's output at its mean training rate (short runs; the reference starts at 0)
           --quick                 2 epochs of 10 batches (smoke test)
@@ -48,12 +66,32 @@ public sealed class TrainCommand : ICommand
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var a = new Arguments(args, Name, ["quick", "resume", "calibrate-output"], ["data", "model", "out", "cells", "rate-ms", "epochs", "batch", "batches-per-epoch", "lr", "seed", "device", "threads"]);
+        var a = new Arguments(args, Name, ["quick", "resume", "calibrate-output"], ["data", "model", "out", "cells", "rate-ms", "epochs", "batch", "batches-per-epoch", "lr", "seed", "device", "threads", "readout", "gaussian", "readout-l1"]);
         if (a.Positionals.Count > 0) throw new UsageException($"workbench {Name}: unexpected argument '{a.Positionals[0]}'.");
         string data = a.Option("data") ?? throw new UsageException($"workbench {Name}: --data FILE is required.");
         string output = a.Option("out") ?? throw new UsageException($"workbench {Name}: --out RUN is required.");
         string model = a.Option("model") ?? throw new UsageException($"workbench {Name}: --model is required ({string.Join(", ", Kinds.Keys)}).");
         if (!Kinds.TryGetValue(model, out var kind)) throw new UsageException($"workbench {Name}: --model {model}: use one of {string.Join(", ", Kinds.Keys)}.");
+        Func<ModelSpec, ModelSpec>? customise = null;
+        if (a.Option("readout") is { } readoutName || a.Option("gaussian") is not null || a.Option("readout-l1") is not null)
+        {
+            if (kind is not (ModelKind.BnCnn or ModelKind.Stacked))
+                throw new UsageException($"workbench {Name}: --readout, --gaussian and --readout-l1 apply to the convolutional models (bncnn, core-readout, stacked), not {model}.");
+            string name = a.Option("readout") ?? "dense";
+            if (!Readouts.TryGetValue(name, out var readout)) throw new UsageException($"workbench {Name}: --readout {name}: use one of {string.Join(", ", Readouts.Keys)}.");
+            string shapeName = a.Option("gaussian") ?? "isotropic";
+            if (!Shapes.TryGetValue(shapeName, out var shape)) throw new UsageException($"workbench {Name}: --gaussian {shapeName}: use one of {string.Join(", ", Shapes.Keys)}.");
+            if (a.Option("gaussian") is not null && readout != ReadoutKind.Gaussian) throw new UsageException($"workbench {Name}: --gaussian applies to --readout gaussian only.");
+            double l1 = a.Option("readout-l1") is { } text
+                ? double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && v >= 0 && double.IsFinite(v)
+                    ? v : throw new UsageException($"workbench {Name}: --readout-l1 {text}: a number ≥ 0 is needed.")
+                : new ModelSpec().ReadoutL1;
+            customise = s => s with { Readout = readout, GaussianShape = shape, ReadoutL1 = l1 };
+        }
+        // Resuming without readout options continues with the run's own readout (its best checkpoint's spec says which).
+        var best = new RunDirectory(output).BestWeights;
+        if (customise is null && a.Flag("resume") && File.Exists(Checkpoint.SidecarOf(best)) && Checkpoint.ReadInfo(best).Spec is { } previous)
+            customise = s => s with { Readout = previous.Readout, GaussianShape = previous.GaussianShape, ReadoutL1 = previous.ReadoutL1, CellPositions = previous.CellPositions ?? s.CellPositions };
         var cells = a.Option("cells")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(c => int.TryParse(c, out int i) ? i : throw new UsageException($"--cells {a.Option("cells")}: '{c}' is not a cell index.")).ToList();
         bool quick = a.Flag("quick");
@@ -84,7 +122,7 @@ public sealed class TrainCommand : ICommand
             {
                 Device = runtime.Device, RunDirectory = output, Resume = a.Flag("resume"), Progress = new SynchronousProgress<TrainingEvent>(e => Report(bar, e, options.Epochs)),
                 Cancellation = cancel.Token,
-            });
+            }, customise);
         }
         finally
         {

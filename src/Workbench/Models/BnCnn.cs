@@ -22,6 +22,7 @@ namespace Workbench.Models;
 public sealed class BnCnn : RetinaModel
 {
     private static readonly string[] Layers = ["conv1", "bn1", "relu1", "conv2", "bn2", "relu2", "readout", "bn_out"];
+    private readonly string[] _layers;
 
     private readonly nn.Module<Tensor, Tensor> conv1;
     private readonly BatchNormalisation bn1;
@@ -30,7 +31,7 @@ public sealed class BnCnn : RetinaModel
     private readonly BatchNormalisation bn2;
     private readonly GaussianNoise noise2;
     private readonly nn.Module<Tensor, Tensor> readout;
-    private readonly BatchNorm1d bn_out;
+    private readonly BatchNorm1d? bn_out; // the paper's output batch norm (dense and convolutional readouts)
 
     /// <summary>Builds the model described by <paramref name="spec"/> (kind <see cref="ModelKind.BnCnn"/> or <see cref="ModelKind.Stacked"/>).</summary>
     /// <exception cref="ArgumentException">The spec is not a convolutional model, or its sizes leave no map.</exception>
@@ -56,10 +57,18 @@ public sealed class BnCnn : RetinaModel
         conv2 = stacked ? new LinearStackedConv2d(c1, c2, spec.Kernels[1], name: "conv2") : new FastConv2d(c1, c2, spec.Kernels[1], name: "conv2");
         bn2 = new BatchNormalisation(c2, h2, w2, spec.BatchNorm, absoluteScale, name: "bn2");
         noise2 = new GaussianNoise(spec.Noise, "noise2");
-        readout = spec.Readout == ReadoutKind.Dense
-            ? nn.Linear(c2 * h2 * w2, spec.Cells, hasBias: spec.ReadoutBias)
-            : ConvolutionalReadout(spec, c2, h2, w2);
-        bn_out = nn.BatchNorm1d(spec.Cells, eps: 1e-3, momentum: 0.01);
+        readout = spec.Readout switch
+        {
+            ReadoutKind.Dense => nn.Linear(c2 * h2 * w2, spec.Cells, hasBias: spec.ReadoutBias),
+            ReadoutKind.Convolutional => ConvolutionalReadout(spec, c2, h2, w2),
+            ReadoutKind.Factorized => new FactorizedReadout(c2, h2, w2, spec.Cells, spec.ReadoutBias, maskL1: spec.ReadoutL1, featureL1: spec.ReadoutL1, name: "readout"),
+            ReadoutKind.Gaussian => new GaussianReadout(c2, h2, w2, spec.Cells, spec.GaussianShape, spec.ReadoutBias, featureL1: spec.ReadoutL1, name: "readout"),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Readout, "Unknown readout."),
+        };
+        // The per-cell readouts (factorized, Gaussian) end in their own bias, started at each cell's mean rate; an output batch
+        // norm after them would rescale that away.
+        bn_out = readout is IReadout ? null : nn.BatchNorm1d(spec.Cells, eps: 1e-3, momentum: 0.01);
+        _layers = bn_out is null ? Layers[..^1] : Layers;
         RegisterComponents();
     }
 
@@ -69,15 +78,33 @@ public sealed class BnCnn : RetinaModel
     {
         using var _ = torch.no_grad();
         using var offset = InverseSoftplus(meanRates);
-        bn_out.bias!.copy_(offset);
+        if (readout is IReadout perCell) perCell.InitialiseBias(offset.to(meanRates.device));
+        else bn_out!.bias!.copy_(offset);
         return true;
     }
+
+    /// <inheritdoc/>
+    public override bool StartsAtMeanRates => readout is IReadout;
+
+    /// <inheritdoc/>
+    public override Tensor? Regularisation() => (readout as IReadout)?.Regularisation();
+
+    /// <summary>The readout module: <see cref="FactorizedReadout"/>, <see cref="GaussianReadout"/>, <see cref="CellReadout"/>
+    /// or the dense <c>Linear</c>.</summary>
+    public nn.Module<Tensor, Tensor> Readout => readout;
+
+    /// <summary>The shape of the maps the readout reads, (C, H, W): the second layer's output.</summary>
+    public (int Channels, int Height, int Width) CoreShape =>
+        (Spec.Channels[1], Spec.Height - Spec.Kernels[0] - Spec.Kernels[1] + 2, Spec.Width - Spec.Kernels[0] - Spec.Kernels[1] + 2);
+
+    /// <summary>Stimulus checkers from a core map position to the centre of the stimulus region it sees (both kernels' half-widths).</summary>
+    public double CoreOffset => (Spec.Kernels[0] + Spec.Kernels[1] - 2) / 2.0;
 
     /// <summary>Whether the convolutions are linear stacks.</summary>
     public bool IsStacked { get; }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> LayerNames => Layers;
+    public override IReadOnlyList<string> LayerNames => _layers;
 
     /// <inheritdoc/>
     protected override Tensor Forward(Tensor input, Action<string, Tensor>? observe)
@@ -144,7 +171,7 @@ public sealed class BnCnn : RetinaModel
         if (Step("bn2", x = bn2.call(x))) return null;
         if (Step("relu2", x = nn.functional.relu(noise2.call(x)))) return null;
         if (Step("readout", x = readout.call(Spec.Readout == ReadoutKind.Dense ? x.flatten(1) : x))) return null;
-        if (Step("bn_out", x = bn_out.call(x))) return null;
+        if (bn_out is not null && Step("bn_out", x = bn_out.call(x))) return null;
         return nn.functional.softplus(x);
 
         bool Step(string name, Tensor t)

@@ -32,6 +32,11 @@ public enum ReadoutKind
     Dense,
     /// <summary>A convolution with one output channel per cell, read at the cell's receptive-field centre.</summary>
     Convolutional,
+    /// <summary>Per cell a spatial mask times a feature vector (Klindt et al. 2017; <see cref="FactorizedReadout"/>), then softplus.</summary>
+    Factorized,
+    /// <summary>Per cell the features at one learned location, sampled around it in training (Lurz et al. 2021;
+    /// <see cref="GaussianReadout"/>), then softplus.</summary>
+    Gaussian,
 }
 
 /// <summary>
@@ -68,6 +73,12 @@ public sealed record ModelSpec
 
     /// <summary>Readout of the convolutional models.</summary>
     public ReadoutKind Readout { get; init; } = ReadoutKind.Dense;
+
+    /// <summary>The spread a Gaussian readout learns per cell.</summary>
+    public GaussianShape GaussianShape { get; init; } = GaussianShape.Isotropic;
+
+    /// <summary>L1 weight of a factorized readout's masks and features, or of a Gaussian readout's features (a mean over cells).</summary>
+    public double ReadoutL1 { get; init; } = 0.01;
 
     /// <summary>Kernel of a convolutional readout.</summary>
     public int ReadoutKernel { get; init; } = 11;

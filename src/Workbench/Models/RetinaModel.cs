@@ -115,6 +115,14 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
     /// </summary>
     public virtual bool CalibrateOutput(Tensor meanRates) => false;
 
+    /// <summary>Whether training starts each cell at its mean rate (<see cref="CalibrateOutput"/>) whatever the options say:
+    /// true for readouts whose bias is meant to start there (the Gaussian and factorized readouts).</summary>
+    public virtual bool StartsAtMeanRates => false;
+
+    /// <summary>The model's own penalty on its parameters (a scalar added to the training loss), or null: e.g. the L1 of a
+    /// factorized or Gaussian readout.</summary>
+    public virtual Tensor? Regularisation() => null;
+
     /// <summary>softplus⁻¹(y) = log(expm1(y)), for rates floored at 1e-3 so a silent cell gets a finite offset.</summary>
     protected static Tensor InverseSoftplus(Tensor rates)
     {

@@ -106,7 +106,7 @@ public static class Trainer
         else
         {
             torch.manual_seed(options.Seed);
-            if (options.CalibrateOutput) CalibrateOutput(model, recording, split, options.History, context.Device);
+            if (options.CalibrateOutput || model.StartsAtMeanRates) CalibrateOutput(model, recording, split, options.History, context.Device);
             if (run is not null)
             {
                 Directory.CreateDirectory(run.Path);
@@ -252,10 +252,11 @@ public static class Trainer
             var predicted = model.Predict(inputs, history);
             var data = Losses.Compute(options.Loss, predicted, targets);
             var loss = options.L1 > 0 ? data + options.L1 * predicted.abs().sum() / predicted.shape[0] : data;
+            if (model.Regularisation() is { } penalty) loss = loss + penalty;
             double value = data.item<float>(), total = loss.item<float>();
             if (!double.IsFinite(value) || !double.IsFinite(total))
                 return (double.NaN, samples, b + 1, new Divergence(epoch, b + 1,
-                    $"the loss became {(double.IsFinite(value) ? $"{total} (with the L1 penalty)" : value.ToString(CultureInfo.InvariantCulture))}{note}"));
+                    $"the loss became {(double.IsFinite(value) ? $"{total} (with the L1 penalties)" : value.ToString(CultureInfo.InvariantCulture))}{note}"));
             loss.backward();
             optimizer.step();
             if (FirstNonFinite(model) is { } name)

@@ -71,7 +71,37 @@ public class TrainEvaluateCommandsTests : IDisposable
             Assert.Equal(oracle[selected[i]], cells[i]!["oracle"]!.GetValue<double>(), OracleTolerance);
     }
 
+    [Fact]
+    public void Train_WithAGaussianReadout_CheckpointsIt_ResumesWithIt_AndEvaluates()
+    {
+        string data = _dir.File("tiny");
+        string run = _dir.File("run");
+        Assert.Equal(0, WorkbenchProcess.Run(_dir.Path, "simulate", "--preset", "tiny", "--seed", "4", "--out", data).ExitCode);
+        string file = Path.Combine(data, "naturalscene.h5");
+
+        var train = WorkbenchProcess.Run(_dir.Path, "train", "--data", file, "--model", "core-readout", "--readout", "gaussian", "--gaussian", "full",
+            "--quick", "--seed", "1", "--threads", "2", "--out", run);
+        Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "best.weights.json")))!["spec"]!;
+        Assert.Equal("Gaussian", spec["readout"]!.GetValue<string>());
+        Assert.Equal("Full", spec["gaussianShape"]!.GetValue<string>());
+
+        // Resumed without the readout options: the run's own readout, not the default dense one.
+        var resumed = WorkbenchProcess.Run(_dir.Path, "train", "--data", file, "--model", "core-readout", "--epochs", "3", "--batches-per-epoch", "10",
+            "--seed", "1", "--threads", "2", "--out", run, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.StandardOutput + resumed.StandardError);
+        Assert.Contains("epoch 3/3 done", resumed.StandardError);
+        var evaluate = WorkbenchProcess.Run(_dir.Path, "evaluate", run);
+        Assert.True(evaluate.ExitCode == 0, evaluate.StandardOutput + evaluate.StandardError);
+        Assert.Matches(@"mean\s+-?\d\.\d{3}", evaluate.StandardOutput);
+    }
+
     [Theory]
+    [InlineData("train --data x.h5 --model ln --out r --readout gaussian", "apply to the convolutional models")]
+    [InlineData("train --data x.h5 --model bncnn --out r --readout point", "--readout point: use one of")]
+    [InlineData("train --data x.h5 --model bncnn --out r --readout dense --gaussian full", "--gaussian applies to --readout gaussian only")]
+    [InlineData("train --data x.h5 --model bncnn --out r --readout gaussian --gaussian round", "--gaussian round: use one of")]
+    [InlineData("train --data x.h5 --model bncnn --out r --readout factorized --readout-l1 -1", "--readout-l1 -1: a number ≥ 0")]
     [InlineData("train --data x.h5 --model cnn --out r", "--model cnn: use one of")]
     [InlineData("train --model ln --out r", "--data FILE is required")]
     [InlineData("train --data nothing.h5 --model ln --out r", "nothing.h5")]
