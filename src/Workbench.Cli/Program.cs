@@ -12,7 +12,7 @@ public static class Program
     public static readonly IReadOnlyList<ICommand> Commands =
     [
         new QuickstartCommand(), new SimulateCommand(), new DataInspectCommand(), new DataVerifyCommand(), new DataFetchCommand(),
-        new TrainCommand(), new EvaluateCommand(), new RfCommand(), new InterneuronsCommand(), new PhenomenaCommand(), new NotebookRunCommand(), new EnvCommand(),
+        new TrainCommand(), new TransferCommand(), new EvaluateCommand(), new RfCommand(), new InterneuronsCommand(), new PhenomenaCommand(), new NotebookRunCommand(), new EnvCommand(),
     ];
 
     /// <summary>Entry point: dispatches to a command and maps failures to exit codes (1 work failed, 2 bad input).</summary>

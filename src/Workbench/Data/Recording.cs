@@ -60,6 +60,20 @@ public sealed class Recording : IDisposable
         Normalisation = normalisation;
     }
 
+    /// <summary>
+    /// The first <paramref name="frames"/> frames and bins as a recording of their own (copies; repeats are left out), its
+    /// provenance noting the cut: e.g. a few minutes of a new recording to fit a readout on.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="frames"/> is not in 1 … <see cref="Frames"/>.</exception>
+    public Recording Head(long frames)
+    {
+        if (frames < 1 || frames > Frames)
+            throw new ArgumentOutOfRangeException(nameof(frames), frames, $"{Provenance.Source}: a head of 1 to {Frames} frames, not {frames}.");
+        var provenance = Provenance with { Notes = [.. Provenance.Notes, $"first {frames} of {Frames} frames ({frames * FramePeriod:F1} s)"] };
+        return new Recording(Stimulus.narrow(0, 0, frames).clone(), Rates.narrow(0, 0, frames).clone(), FramePeriod, Cells, provenance,
+            Counts?.narrow(0, 0, frames).clone(), null, Normalisation);
+    }
+
     /// <summary>Stimulus movie <c>(T, H, W)</c>, normalised when <see cref="Normalisation"/> is set.</summary>
     public torch.Tensor Stimulus { get; }
 

@@ -86,6 +86,54 @@ public sealed class BnCnn : RetinaModel
     /// <inheritdoc/>
     public override bool StartsAtMeanRates => readout is IReadout;
 
+    /// <summary>Whether the core (conv1, bn1, conv2, bn2) is frozen: its parameters take no gradient and it runs as in
+    /// evaluation (batch norms on their running statistics, no noise) even while the readout trains.</summary>
+    public bool CoreFrozen { get; private set; }
+
+    /// <summary>
+    /// Freezes the core (<see cref="CoreFrozen"/>), so training fits only the readout: a core trained on many cells, reused
+    /// for new cells or a new recording (Lurz et al. 2021). Not saved with checkpoints: a loaded model is whole again.
+    /// </summary>
+    public void FreezeCore()
+    {
+        foreach (var module in CoreModules())
+            foreach (var p in module.parameters()) p.requires_grad_(false);
+        CoreFrozen = true;
+        train(training);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>With a frozen core only the readout (and output batch norm) follow <paramref name="on"/>.</remarks>
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (!CoreFrozen) return;
+        foreach (var module in CoreModules()) module.eval();
+    }
+
+    /// <summary>Copies the core's weights and batch-norm statistics (conv1, bn1, conv2, bn2) from <paramref name="source"/>,
+    /// whose core must have the same shape.</summary>
+    /// <exception cref="ArgumentException">The cores differ in architecture or shape.</exception>
+    public void CopyCoreFrom(BnCnn source)
+    {
+        var (a, b) = (source.Spec, Spec);
+        if (a.History != b.History || a.Height != b.Height || a.Width != b.Width || !a.Channels.SequenceEqual(b.Channels)
+            || !a.Kernels.SequenceEqual(b.Kernels) || a.BatchNorm != b.BatchNorm || source.IsStacked != IsStacked)
+            throw new ArgumentException($"The cores differ: {Describe(a, source.IsStacked)} vs {Describe(b, IsStacked)}.", nameof(source));
+        using var noGrad = torch.no_grad();
+        var from = source.state_dict();
+        foreach (var (key, value) in state_dict())
+            if (IsCoreKey(key)) value.copy_(from[key].to(value.device));
+        static string Describe(ModelSpec s, bool stacked) =>
+            $"{(stacked ? "stacked " : "")}{s.History} frames of {s.Height}x{s.Width}, channels [{string.Join(", ", s.Channels)}], kernels [{string.Join(", ", s.Kernels)}], {s.BatchNorm} batch norm";
+    }
+
+    private static bool IsCoreKey(string key) =>
+        key.StartsWith("conv1.", StringComparison.Ordinal) || key.StartsWith("bn1.", StringComparison.Ordinal)
+        || key.StartsWith("conv2.", StringComparison.Ordinal) || key.StartsWith("bn2.", StringComparison.Ordinal);
+
+    private IEnumerable<nn.Module> CoreModules() => [conv1, bn1, noise1, conv2, bn2, noise2];
+
     /// <inheritdoc/>
     public override Tensor? Regularisation() => (readout as IReadout)?.Regularisation();
 

@@ -25,4 +25,24 @@ public static class EvaluationCharts
         return CSharpChart.Combine(charts).Axes("cell", "correlation with the trial-averaged test response")
             .Titled(title ?? "Held-out correlation per cell").WithSize(1000, 420);
     }
+
+    /// <summary>
+    /// A transfer learning curve (Lurz et al. Fig. 4–5): mean held-out correlation against minutes of the new recording, for
+    /// the transferred core with a new readout and for the whole model trained from scratch, with the mean reliability ceiling.
+    /// </summary>
+    public static GenericChart TransferCurve(Workbench.Training.TransferCurve curve, string? title = null)
+    {
+        if (curve.Points.Count == 0) throw new ArgumentException("The curve has no points.", nameof(curve));
+        var minutes = curve.Points.Select(p => p.Minutes).ToArray();
+        var charts = new List<GenericChart>
+        {
+            CSharpChart.Line<double, double, string>(minutes, curve.Points.Select(p => p.Transferred.MeanCorrelation).ToArray(), ShowMarkers: true, Name: "transferred core + new readout"),
+            CSharpChart.Line<double, double, string>(minutes, curve.Points.Select(p => p.Scratch.MeanCorrelation).ToArray(), ShowMarkers: true, Name: "whole model from scratch"),
+        };
+        double ceiling = curve.Points[0].Transferred.MeanCeiling;
+        if (double.IsFinite(ceiling))
+            charts.Add(CSharpChart.Line<double, double, string>([minutes.Min(), minutes.Max()], [ceiling, ceiling], Name: $"reliability ceiling {ceiling:F3}"));
+        return CSharpChart.Combine(charts).Axes("minutes of the new recording", "mean correlation with the trial-averaged test response")
+            .Titled(title ?? "Transfer: a trained core against training from scratch").WithSize(800, 420);
+    }
 }

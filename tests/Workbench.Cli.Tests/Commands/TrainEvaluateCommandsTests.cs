@@ -96,7 +96,37 @@ public class TrainEvaluateCommandsTests : IDisposable
         Assert.Matches(@"mean\s+-?\d\.\d{3}", evaluate.StandardOutput);
     }
 
+    [Fact]
+    public void Transfer_FitsANewReadoutOnAnotherRetina_AndEvaluates()
+    {
+        string a = _dir.File("a"), b = _dir.File("b"), core = _dir.File("core"), moved = _dir.File("moved");
+        Assert.Equal(0, WorkbenchProcess.Run(_dir.Path, "simulate", "--preset", "tiny", "--seed", "4", "--out", a).ExitCode);
+        Assert.Equal(0, WorkbenchProcess.Run(_dir.Path, "simulate", "--preset", "tiny", "--seed", "5", "--out", b).ExitCode);
+        var train = WorkbenchProcess.Run(_dir.Path, "train", "--data", Path.Combine(a, "naturalscene.h5"), "--model", "bncnn", "--quick", "--threads", "2", "--out", core);
+        Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);
+
+        var transfer = WorkbenchProcess.Run(_dir.Path, "transfer", "--core", core, "--data", Path.Combine(b, "naturalscene.h5"), "--minutes", "1",
+            "--quick", "--threads", "2", "--out", moved);
+        Assert.True(transfer.ExitCode == 0, transfer.StandardOutput + transfer.StandardError);
+        Assert.Contains("first 6000 of", transfer.StandardError);        // one minute of 10-ms frames
+        Assert.Contains("epoch 2/2 done", transfer.StandardError);
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(moved, "best.weights.json")))!["spec"]!;
+        Assert.Equal("Gaussian", spec["readout"]!.GetValue<string>());
+        var evaluate = WorkbenchProcess.Run(_dir.Path, "evaluate", moved);
+        Assert.True(evaluate.ExitCode == 0, evaluate.StandardOutput + evaluate.StandardError);
+
+        var notACnn = WorkbenchProcess.Run(_dir.Path, "train", "--data", Path.Combine(a, "naturalscene.h5"), "--model", "ln", "--quick", "--out", _dir.File("ln"));
+        Assert.Equal(0, notACnn.ExitCode);
+        var refused = WorkbenchProcess.Run(_dir.Path, "transfer", "--core", _dir.File("ln"), "--data", Path.Combine(b, "naturalscene.h5"), "--out", _dir.File("x"));
+        Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
+        Assert.Contains("holds a Ln model", refused.StandardError);
+    }
+
     [Theory]
+    [InlineData("transfer --data x.h5 --out r", "--core RUN is required")]
+    [InlineData("transfer --core nowhere --data x.h5 --out r", "--core nowhere: no such checkpoint")]
+    [InlineData("transfer --core c --data x.h5 --out r --minutes 0", "--minutes 0: a positive number")]
+    [InlineData("transfer --core c --data x.h5 --out r --readout conv", "--readout conv needs each new cell's centre")]
     [InlineData("train --data x.h5 --model ln --out r --readout gaussian", "apply to the convolutional models")]
     [InlineData("train --data x.h5 --model bncnn --out r --readout point", "--readout point: use one of")]
     [InlineData("train --data x.h5 --model bncnn --out r --readout dense --gaussian full", "--gaussian applies to --readout gaussian only")]
