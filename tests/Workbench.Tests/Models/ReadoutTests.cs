@@ -58,6 +58,23 @@ public class ReadoutTests(ITestOutputHelper output)
         Assert.Equal(new[] { 2.0, 5.0, 5.2, 4.4 }, locations.to(float64).data<double>().Select(v => Math.Round(v, 4)).ToArray());
     }
 
+    [Fact]
+    public void GaussianReadout_InitialisedAtLocations_ReadsThere()
+    {
+        TestTorch.Cpu(seed: 66);
+        using var readout = new GaussianReadout(channels: 2, height: 9, width: 7, cells: 2);
+        using var at = torch.tensor(new float[,] { { 2, 5 }, { 8, 0 } });
+        readout.InitialiseLocations(at);
+        using var back = readout.Locations();
+        Assert.True(back.allclose(at, atol: 1e-5), string.Join(", ", back.data<float>().ToArray()));
+        readout.eval();
+        using var maps = torch.randn(3, 2, 9, 7);
+        using var y = readout.call(maps);
+        using var expected = (maps[.., .., 2, 5] * readout.Features[0]).sum(1);    // features 1/C at an exact map position
+        Assert.True(y[.., 0].allclose(expected, atol: 1e-5));
+        Assert.Throws<ArgumentException>(() => readout.InitialiseLocations(torch.zeros(3, 2)));
+    }
+
     [Theory]
     [InlineData(GaussianShape.Isotropic)]
     [InlineData(GaussianShape.AxisAligned)]

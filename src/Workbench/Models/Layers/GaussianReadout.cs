@@ -81,6 +81,21 @@ public sealed class GaussianReadout : nn.Module<Tensor, Tensor>, IReadout
         return torch.stack([(m[.., 1] + 1) / 2 * (Height - 1), (m[.., 0] + 1) / 2 * (Width - 1)], 1);
     }
 
+    /// <summary>Places each cell's µ at <paramref name="locations"/> (N, 2) as (row, column) in map coordinates (clamped to
+    /// the map): a start from estimated receptive-field centres instead of the middle (neuralpredictors' <c>init_grid</c>).</summary>
+    /// <exception cref="ArgumentException">Not one location per cell.</exception>
+    public void InitialiseLocations(Tensor locations)
+    {
+        if (locations.dim() != 2 || locations.shape[0] != Cells || locations.shape[1] != 2)
+            throw new ArgumentException($"Give (row, column) for each of the {Cells} cells, (N, 2); got [{string.Join(", ", locations.shape)}].", nameof(locations));
+        using var _ = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var l = locations.to(mu.dtype).to(mu.device);
+        var x = l[.., 1] / Math.Max(Width - 1, 1) * 2 - 1;
+        var y = l[.., 0] / Math.Max(Height - 1, 1) * 2 - 1;
+        mu.copy_(torch.stack([x, y], 1).clamp(-1, 1));
+    }
+
     /// <summary>Each cell's sampling covariance in map coordinates, (N, 2, 2) over (row, column).</summary>
     public Tensor Covariances()
     {
