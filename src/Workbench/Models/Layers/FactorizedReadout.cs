@@ -17,38 +17,25 @@ namespace Workbench.Models.Layers;
 /// <para>Regulariser: <see cref="MaskL1"/>·mean_n Σ_hw |m̂_n| + <see cref="FeatureL1"/>·mean_n Σ_c |f_n| (means over cells,
 /// not sums, so the weights carry over between recordings with different numbers of cells).</para>
 /// </remarks>
-public sealed class FactorizedReadout : nn.Module<Tensor, Tensor>, IReadout
+public sealed class FactorizedReadout : PerCellReadout
 {
     private readonly Parameter spatial;   // (N, H, W)
     private readonly Parameter features;  // (N, C)
-    private readonly Parameter? bias;     // (N)
 
     /// <summary>Creates the readout for <paramref name="cells"/> cells on <paramref name="channels"/> maps of
     /// <paramref name="height"/>×<paramref name="width"/>; masks and features start as N(0, 0.001²) draws of the global generator.</summary>
     public FactorizedReadout(int channels, int height, int width, int cells, bool hasBias = true, bool positive = false, bool normalise = true,
-        double maskL1 = 0.01, double featureL1 = 0.01, string name = "readout") : base(name)
+        double maskL1 = 0.01, double featureL1 = 0.01, string name = "readout") : base("factorized", channels, height, width, cells, hasBias, name)
     {
-        if (channels < 1 || height < 1 || width < 1 || cells < 1)
-            throw new ArgumentException($"A factorized readout needs at least one channel, map row, column and cell; got C {channels}, {height}x{width}, N {cells}.");
         if (maskL1 < 0 || featureL1 < 0) throw new ArgumentException($"L1 weights must be ≥ 0; got mask {maskL1}, features {featureL1}.");
-        Channels = channels; Height = height; Width = width; Cells = cells;
         Positive = positive; Normalise = normalise; MaskL1 = maskL1; FeatureL1 = featureL1;
         spatial = Parameters.Of(torch.randn(cells, height, width) * 1e-3);
         // Features start positive and equal (1/C, small noise), as the Gaussian readouts' do: with a unit-norm mask every
         // cell then starts as the mean of the maps under a random mask, not as zero whose gradient has no direction.
         features = Parameters.Of(torch.full(cells, channels, 1.0 / channels) + torch.randn(cells, channels) * 1e-3);
-        bias = hasBias ? Parameters.Of(torch.zeros(cells)) : null;
         RegisterComponents();
     }
 
-    /// <summary>Input channels.</summary>
-    public int Channels { get; }
-    /// <summary>Map height.</summary>
-    public int Height { get; }
-    /// <summary>Map width.</summary>
-    public int Width { get; }
-    /// <summary>Cells.</summary>
-    public int Cells { get; }
     /// <summary>Masks and features used as their absolute values.</summary>
     public bool Positive { get; }
     /// <summary>Masks used with unit L2 norm.</summary>
@@ -59,7 +46,7 @@ public sealed class FactorizedReadout : nn.Module<Tensor, Tensor>, IReadout
     public double FeatureL1 { get; }
 
     /// <inheritdoc/>
-    public long ParametersPerCell => (long)Height * Width + Channels + (bias is null ? 0 : 1);
+    public override long ParametersPerCell => (long)Height * Width + Channels + BiasParameters;
 
     /// <summary>The masks as used, (N, H, W): normalised and made positive as configured.</summary>
     public Tensor Masks()
@@ -74,30 +61,20 @@ public sealed class FactorizedReadout : nn.Module<Tensor, Tensor>, IReadout
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
-        if (input.dim() != 4 || input.shape[1] != Channels || input.shape[2] != Height || input.shape[3] != Width)
-            throw new ArgumentException($"The factorized readout reads maps (B, {Channels}, {Height}, {Width}); got [{string.Join(", ", input.shape)}].");
+        CheckMaps(input);
         using var scope = torch.NewDisposeScope();
         // Pool each cell's mask over space first (B, N, C), then weight its features: (C + N)·H·W·B multiply-adds less than
         // forming the (N, C, H, W) weight.
         var pooled = torch.einsum("bchw,nhw->bnc", input, Masks());
-        var y = (pooled * Features()).sum(2);
-        if (bias is not null) y = y + bias;
-        return y.MoveToOuterDisposeScope();
+        return WithBias((pooled * Features()).sum(2)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
-    public Tensor Regularisation()
+    public override Tensor Regularisation()
     {
         using var scope = torch.NewDisposeScope();
         var penalty = MaskL1 * Masks().abs().flatten(1).sum(1).mean() + FeatureL1 * Features().abs().sum(1).mean();
         return penalty.MoveToOuterDisposeScope();
     }
 
-    /// <inheritdoc/>
-    public void InitialiseBias(Tensor drive)
-    {
-        if (bias is null) return;
-        using var _ = torch.no_grad();
-        bias.copy_(drive);
-    }
 }

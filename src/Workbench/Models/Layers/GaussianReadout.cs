@@ -19,23 +19,20 @@ namespace Workbench.Models.Layers;
 /// <para>Regulariser: <see cref="FeatureL1"/>·mean_n Σ_c |f_nc| (a mean over cells, so the weight carries over between
 /// recordings of different sizes).</para>
 /// </remarks>
-public sealed class GaussianReadout : nn.Module<Tensor, Tensor>, IReadout
+public sealed class GaussianReadout : PerCellReadout
 {
     private readonly Parameter mu;        // (N, 2): x (column), y (row)
     private readonly Parameter sigma;     // (N, 1) | (N, 2) | (N, 2, 2)
     private readonly Parameter features;  // (N, C)
-    private readonly Parameter? bias;     // (N)
 
     /// <summary>Creates the readout; µ is drawn from the global generator.</summary>
     public GaussianReadout(int channels, int height, int width, int cells, GaussianShape shape = GaussianShape.Isotropic, bool hasBias = true,
-        double initMuRange = 0.1, double initSigma = 0.2, double featureL1 = 0.01, string name = "readout") : base(name)
+        double initMuRange = 0.1, double initSigma = 0.2, double featureL1 = 0.01, string name = "readout") : base("Gaussian", channels, height, width, cells, hasBias, name)
     {
-        if (channels < 1 || height < 1 || width < 1 || cells < 1)
-            throw new ArgumentException($"A Gaussian readout needs at least one channel, map row, column and cell; got C {channels}, {height}x{width}, N {cells}.");
         if (initMuRange is < 0 or > 1) throw new ArgumentException($"initMuRange must be in [0, 1] (grid coordinates); got {initMuRange}.", nameof(initMuRange));
         if (initSigma <= 0) throw new ArgumentException($"initSigma must be positive; got {initSigma}.", nameof(initSigma));
         if (featureL1 < 0) throw new ArgumentException($"featureL1 must be ≥ 0; got {featureL1}.", nameof(featureL1));
-        Channels = channels; Height = height; Width = width; Cells = cells; Shape = shape; FeatureL1 = featureL1;
+        Shape = shape; FeatureL1 = featureL1;
         mu = Parameters.Of((torch.rand(cells, 2) * 2 - 1) * initMuRange);
         sigma = Parameters.Of(shape switch
         {
@@ -44,25 +41,16 @@ public sealed class GaussianReadout : nn.Module<Tensor, Tensor>, IReadout
             _ => torch.eye(2).unsqueeze(0).repeat(cells, 1, 1) * initSigma,
         });
         features = Parameters.Of(torch.full(cells, channels, 1.0 / channels));
-        bias = hasBias ? Parameters.Of(torch.zeros(cells)) : null;
         RegisterComponents();
     }
 
-    /// <summary>Input channels.</summary>
-    public int Channels { get; }
-    /// <summary>Map height.</summary>
-    public int Height { get; }
-    /// <summary>Map width.</summary>
-    public int Width { get; }
-    /// <summary>Cells.</summary>
-    public int Cells { get; }
     /// <summary>The spread's form.</summary>
     public GaussianShape Shape { get; }
     /// <summary>Weight of the feature L1.</summary>
     public double FeatureL1 { get; }
 
     /// <inheritdoc/>
-    public long ParametersPerCell => 2 + Shape switch { GaussianShape.Isotropic => 1, GaussianShape.AxisAligned => 2, _ => 4 } + Channels + (bias is null ? 0 : 1);
+    public override long ParametersPerCell => 2 + Shape switch { GaussianShape.Isotropic => 1, GaussianShape.AxisAligned => 2, _ => 4 } + Channels + BiasParameters;
 
     /// <summary>The learned locations µ, (N, 2) as (x, y) in grid coordinates.</summary>
     public Tensor Mu => mu;
@@ -117,8 +105,7 @@ public sealed class GaussianReadout : nn.Module<Tensor, Tensor>, IReadout
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
-        if (input.dim() != 4 || input.shape[1] != Channels || input.shape[2] != Height || input.shape[3] != Width)
-            throw new ArgumentException($"The Gaussian readout reads maps (B, {Channels}, {Height}, {Width}); got [{string.Join(", ", input.shape)}].");
+        CheckMaps(input);
         if (training)
             using (torch.no_grad()) mu.clamp_(-1, 1);
         using var scope = torch.NewDisposeScope();
@@ -129,33 +116,20 @@ public sealed class GaussianReadout : nn.Module<Tensor, Tensor>, IReadout
         {
             var epsilon = torch.randn(b, Cells, 2, dtype: input.dtype, device: input.device);
             var s = sigma.to(input.dtype);
-            var step = Shape switch
-            {
-                GaussianShape.Isotropic => s.unsqueeze(0) * epsilon,
-                GaussianShape.AxisAligned => s.unsqueeze(0) * epsilon,
-                _ => torch.einsum("nij,bnj->bni", s, epsilon),
-            };
+            // Isotropic (N, 1) and axis-aligned (N, 2) spreads scale ε by broadcasting; a full one is a matrix per cell.
+            var step = Shape == GaussianShape.Full ? torch.einsum("nij,bnj->bni", s, epsilon) : s.unsqueeze(0) * epsilon;
             grid = (centre + step).clamp(-1, 1);
         }
         else grid = centre.expand(b, Cells, 2);
         var sampled = nn.functional.grid_sample(input, grid.unsqueeze(2), align_corners: true).squeeze(3); // (B, C, N)
-        var y = torch.einsum("bcn,nc->bn", sampled, features.to(input.dtype));
-        if (bias is not null) y = y + bias.to(input.dtype);
-        return y.MoveToOuterDisposeScope();
+        return WithBias(torch.einsum("bcn,nc->bn", sampled, features.to(input.dtype))).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
-    public Tensor Regularisation()
+    public override Tensor Regularisation()
     {
         using var scope = torch.NewDisposeScope();
         return (FeatureL1 * features.abs().sum(1).mean()).MoveToOuterDisposeScope();
     }
 
-    /// <inheritdoc/>
-    public void InitialiseBias(Tensor drive)
-    {
-        if (bias is null) return;
-        using var _ = torch.no_grad();
-        bias.copy_(drive);
-    }
 }
