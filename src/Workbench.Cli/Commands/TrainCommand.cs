@@ -22,7 +22,7 @@ public sealed class TrainCommand : ICommand
 
     /// <inheritdoc/>
     public string Help => """
-        Usage: workbench train --data FILE --model bncnn|core-readout|stacked|ln|revcor-ln|glm --out RUN
+        Usage: workbench train --data FILE [--data FILE2 ...] --model bncnn|core-readout|stacked|ln|revcor-ln|glm --out RUN
                                [--readout dense|conv|factorized|gaussian] [--gaussian isotropic|axis-aligned|full] [--readout-l1 X]
                                [--minutes M]
                                [--cells 0,1,2] [--rate-ms 5|10|20] [--epochs N] [--batch N] [--batches-per-epoch N]
@@ -34,6 +34,11 @@ public sealed class TrainCommand : ICommand
         held-out blocks (10 %), lowering the learning rate on plateaus of the validation correlation and stopping early.
         RUN receives config.json, history.csv/json, best.weights (+ .json sidecar: architecture, normalisation, cells,
         data provenance), last/ (to resume) and result.json. revcor-ln is fitted by reverse correlation (no epochs).
+
+        Several --data files train one core shared by all of them, with one readout per file (gaussian unless --readout
+        factorized; keyed by the file's name): every epoch interleaves batches of all files, each file is normalised by its
+        own statistics and validated on its own held-out blocks, and the validation r is the mean over every file's cells.
+        `evaluate RUN` then scores each file's cells on its own test split. --minutes applies to each file; --cells is refused.
 
           --readout R             how the convolutional models (bncnn = core-readout, stacked) map their two-layer core to
                                   cells: dense (the paper's, default), conv (per-cell convolution at its centre), factorized
@@ -59,7 +64,9 @@ public sealed class TrainCommand : ICommand
     {
         var a = new Arguments(args, Name, ["quick", "resume", "calibrate-output"], ["data", "model", "out", "minutes", "cells", "rate-ms", "epochs", "batch", "batches-per-epoch", "lr", "seed", "device", "threads", "readout", "gaussian", "readout-l1"]);
         if (a.Positionals.Count > 0) throw new UsageException($"workbench {Name}: unexpected argument '{a.Positionals[0]}'.");
-        string data = a.Option("data") ?? throw new UsageException($"workbench {Name}: --data FILE is required.");
+        var files = a.All("data");
+        if (files.Count == 0) throw new UsageException($"workbench {Name}: --data FILE is required.");
+        string data = files[0];
         string output = a.Option("out") ?? throw new UsageException($"workbench {Name}: --out RUN is required.");
         string model = a.Option("model") ?? throw new UsageException($"workbench {Name}: --model is required ({string.Join(", ", Kinds.Keys)}).");
         if (!Kinds.TryGetValue(model, out var kind)) throw new UsageException($"workbench {Name}: --model {model}: use one of {string.Join(", ", Kinds.Keys)}.");
@@ -74,6 +81,7 @@ public sealed class TrainCommand : ICommand
             .Select(c => int.TryParse(c, out int i) ? i : throw new UsageException($"--cells {a.Option("cells")}: '{c}' is not a cell index.")).ToList();
         var options = TrainingRun.Options(a);
         var minutes = TrainingRun.Minutes(a, Name);
+        if (files.Count > 1) return TrainShared(a, files, kind, model, customise, options, minutes, output);
         // Refuse an unusable run directory before reading anything (the trainer checks again).
         new RunDirectory(output).CheckStart(a.Flag("resume") && kind != ModelKind.RevCorLn);
         var runtime = TorchRuntime.Initialize(new RuntimeOptions { Device = a.Option("device"), Seed = options.Seed, Threads = a.Int("threads") });
@@ -86,6 +94,53 @@ public sealed class TrainCommand : ICommand
         Console.Error.WriteLine($"Training {kind} on {train.Frames} frames of {train.Height}x{train.Width}, {train.Cells.Count} cells, on {runtime.Device}.");
         return TrainingRun.Execute(context => Fitting.Fit(train, kind, options, context, customise),
             new TrainingContext { Device = runtime.Device, Resume = a.Flag("resume") }, output, options.Epochs);
+    }
+
+    /// <summary>Several --data files: one shared core, a per-cell readout per file.</summary>
+    private int TrainShared(Arguments a, IReadOnlyList<string> files, ModelKind kind, string model, Func<ModelSpec, ModelSpec>? customise,
+        TrainingOptions options, double? minutes, string output)
+    {
+        if (kind is not (ModelKind.BnCnn or ModelKind.Stacked))
+            throw new UsageException($"workbench {Name}: several --data files train a shared core (bncnn, core-readout or stacked), not {model}.");
+        if (a.Option("cells") is not null)
+            throw new UsageException($"workbench {Name}: --cells picks cells of one file; with several --data files every file's cells are trained.");
+        if (a.Option("readout") is { } readoutName && TrainingRun.Readouts.GetValueOrDefault(readoutName) is not (ReadoutKind.Gaussian or ReadoutKind.Factorized))
+            throw new UsageException($"workbench {Name}: --readout {readoutName}: a core shared by several --data files takes a per-cell readout (gaussian or factorized).");
+        customise ??= s => s with { Readout = ReadoutKind.Gaussian };
+        var ids = new List<string>();
+        foreach (string file in files)
+        {
+            string id = RecordingCells.IdFromPath(file);
+            // Two files of the same name (in different folders) get -2, -3, … so every readout has its own key.
+            for (int n = 2; ids.Contains(id); n++) id = $"{RecordingCells.IdFromPath(file)}-{n}";
+            ids.Add(id);
+        }
+        new RunDirectory(output).CheckStart(a.Flag("resume"));
+        var runtime = TorchRuntime.Initialize(new RuntimeOptions { Device = a.Option("device"), Seed = options.Seed, Threads = a.Int("threads") });
+        var recordings = new List<Workbench.Data.Recording>();
+        try
+        {
+            foreach (string file in files)
+            {
+                Console.Error.WriteLine($"Reading {file} (train) ...");
+                var all = DeepRetinaFile.Read(file, "train", new DeepRetinaReadOptions { RateBinMs = a.Int("rate-ms") ?? 10 });
+                recordings.Add(all);
+                foreach (string note in all.Provenance.Notes) Console.Error.WriteLine($"  {note}");
+                if (TrainingRun.Head(all, minutes, Name, options.History) is { } head)
+                {
+                    Console.Error.WriteLine($"  {head.Provenance.Notes[^1]}");
+                    recordings[^1] = head;
+                    all.Dispose();
+                }
+            }
+            Console.Error.WriteLine($"Training one {kind} core on {files.Count} recordings ({string.Join(", ", recordings.Select((r, i) => $"{ids[i]}: {r.Cells.Count} cells, {r.Frames} frames"))}), on {runtime.Device}.");
+            return TrainingRun.Execute(context => Fitting.FitShared(recordings, ids, kind, options, context, customise),
+                new TrainingContext { Device = runtime.Device, Resume = a.Flag("resume") }, output, options.Epochs);
+        }
+        finally
+        {
+            foreach (var r in recordings) r.Dispose();
+        }
     }
 }
 

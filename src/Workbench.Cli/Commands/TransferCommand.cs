@@ -24,7 +24,8 @@ public sealed class TransferCommand : ICommand
 
         Takes the core (the two convolutional layers, weights and batch-norm statistics) of RUN's best checkpoint, freezes
         it, and fits only a new readout (Gaussian by default) on FILE's training split, read with RUN's stimulus
-        normalisation so the core sees what it was trained on. --minutes M keeps only the first M minutes of that split:
+        normalisation (a shared core's: its first recording's) so the core sees what it was trained on; a run of several --data files
+        (one core shared by recordings) transfers its core. --minutes M keeps only the first M minutes of that split:
         the few-data regime where a transferred core pays off (Lurz et al. 2021). RUN2 is an ordinary run directory:
         `evaluate RUN2` scores it on FILE's test split. Training options and exit codes are those of `train`.
         """;
@@ -50,8 +51,13 @@ public sealed class TransferCommand : ICommand
         var runtime = TorchRuntime.Initialize(new RuntimeOptions { Device = a.Option("device"), Seed = options.Seed, Threads = a.Int("threads") });
         var (loaded, info) = Checkpoint.Load(weights);
         using var _ = loaded;
-        if (loaded is not BnCnn core)
-            throw new UsageException($"workbench {Name}: --core {coreRun} holds a {info.Spec.Kind} model; transfer needs a BN-CNN (bncnn, core-readout or stacked).");
+        // A core shared by several recordings transfers as any other: its core, whichever readout it is seen through.
+        var core = loaded switch
+        {
+            BnCnn bncnn => bncnn,
+            SharedCoreModel shared => shared.Core,
+            _ => throw new UsageException($"workbench {Name}: --core {coreRun} holds a {info.Spec.Kind} model; transfer needs a BN-CNN (bncnn, core-readout or stacked).")
+        };
         options = options with { History = core.Spec.History };
         if (info.Normalisation is null)
             throw new UsageException($"workbench {Name}: --core {coreRun}: its checkpoint records no stimulus normalisation, so new data cannot be read as the core saw its own.");

@@ -39,7 +39,13 @@ public sealed class BnCnn : RetinaModel
     {
     }
 
-    private BnCnn(ModelSpec spec, bool stacked, bool absoluteScale) : base(stacked ? "StackedBnCnn" : nameof(BnCnn), spec)
+    /// <summary>A model of <paramref name="spec"/>'s cells whose core is <paramref name="sharedCore"/>'s own modules (not a
+    /// copy): what <see cref="SharedCoreModel"/> builds per recording.</summary>
+    internal BnCnn(ModelSpec spec, BnCnn sharedCore) : this(spec, spec.Kind == ModelKind.Stacked, spec.Kind == ModelKind.Stacked, sharedCore)
+    {
+    }
+
+    private BnCnn(ModelSpec spec, bool stacked, bool absoluteScale, BnCnn? sharedCore = null) : base(stacked ? "StackedBnCnn" : nameof(BnCnn), spec)
     {
         if (spec.Kind is not (ModelKind.BnCnn or ModelKind.Stacked))
             throw new ArgumentException($"BnCnn builds BnCnn or Stacked models, not {spec.Kind}.", nameof(spec));
@@ -51,12 +57,21 @@ public sealed class BnCnn : RetinaModel
             throw new ArgumentException($"A {spec.Height}x{spec.Width} stimulus is too small for kernels {spec.Kernels[0]} and {spec.Kernels[1]}.");
         int c1 = spec.Channels[0], c2 = spec.Channels[1];
         IsStacked = stacked;
-        conv1 = stacked ? new LinearStackedConv2d(spec.History, c1, spec.Kernels[0], name: "conv1") : new FastConv2d(spec.History, c1, spec.Kernels[0], name: "conv1");
-        bn1 = new BatchNormalisation(c1, h1, w1, spec.BatchNorm, absoluteScale, name: "bn1");
-        noise1 = new GaussianNoise(spec.Noise, "noise1");
-        conv2 = stacked ? new LinearStackedConv2d(c1, c2, spec.Kernels[1], name: "conv2") : new FastConv2d(c1, c2, spec.Kernels[1], name: "conv2");
-        bn2 = new BatchNormalisation(c2, h2, w2, spec.BatchNorm, absoluteScale, name: "bn2");
-        noise2 = new GaussianNoise(spec.Noise, "noise2");
+        if (sharedCore is not null)
+        {
+            if (!SameCore(sharedCore.Spec, spec) || sharedCore.IsStacked != stacked)
+                throw new ArgumentException($"The cores differ: {DescribeCore(sharedCore.Spec, sharedCore.IsStacked)} vs {DescribeCore(spec, stacked)}.", nameof(sharedCore));
+            (conv1, bn1, noise1, conv2, bn2, noise2) = (sharedCore.conv1, sharedCore.bn1, sharedCore.noise1, sharedCore.conv2, sharedCore.bn2, sharedCore.noise2);
+        }
+        else
+        {
+            conv1 = stacked ? new LinearStackedConv2d(spec.History, c1, spec.Kernels[0], name: "conv1") : new FastConv2d(spec.History, c1, spec.Kernels[0], name: "conv1");
+            bn1 = new BatchNormalisation(c1, h1, w1, spec.BatchNorm, absoluteScale, name: "bn1");
+            noise1 = new GaussianNoise(spec.Noise, "noise1");
+            conv2 = stacked ? new LinearStackedConv2d(c1, c2, spec.Kernels[1], name: "conv2") : new FastConv2d(c1, c2, spec.Kernels[1], name: "conv2");
+            bn2 = new BatchNormalisation(c2, h2, w2, spec.BatchNorm, absoluteScale, name: "bn2");
+            noise2 = new GaussianNoise(spec.Noise, "noise2");
+        }
         readout = spec.Readout switch
         {
             ReadoutKind.Dense => nn.Linear(c2 * h2 * w2, spec.Cells, hasBias: spec.ReadoutBias),
@@ -116,23 +131,27 @@ public sealed class BnCnn : RetinaModel
     /// <exception cref="ArgumentException">The cores differ in architecture or shape.</exception>
     public void CopyCoreFrom(BnCnn source)
     {
-        var (a, b) = (source.Spec, Spec);
-        if (a.History != b.History || a.Height != b.Height || a.Width != b.Width || !a.Channels.SequenceEqual(b.Channels)
-            || !a.Kernels.SequenceEqual(b.Kernels) || a.BatchNorm != b.BatchNorm || source.IsStacked != IsStacked)
-            throw new ArgumentException($"The cores differ: {Describe(a, source.IsStacked)} vs {Describe(b, IsStacked)}.", nameof(source));
+        if (!SameCore(source.Spec, Spec) || source.IsStacked != IsStacked)
+            throw new ArgumentException($"The cores differ: {DescribeCore(source.Spec, source.IsStacked)} vs {DescribeCore(Spec, IsStacked)}.", nameof(source));
         using var noGrad = torch.no_grad();
         var from = source.state_dict();
         foreach (var (key, value) in state_dict())
             if (IsCoreKey(key)) value.copy_(from[key].to(value.device));
-        static string Describe(ModelSpec s, bool stacked) =>
-            $"{(stacked ? "stacked " : "")}{s.History} frames of {s.Height}x{s.Width}, channels [{string.Join(", ", s.Channels)}], kernels [{string.Join(", ", s.Kernels)}], {s.BatchNorm} batch norm";
     }
+
+    private static bool SameCore(ModelSpec a, ModelSpec b) =>
+        a.History == b.History && a.Height == b.Height && a.Width == b.Width && a.Channels.SequenceEqual(b.Channels)
+        && a.Kernels.SequenceEqual(b.Kernels) && a.BatchNorm == b.BatchNorm;
+
+    private static string DescribeCore(ModelSpec s, bool stacked) =>
+        $"{(stacked ? "stacked " : "")}{s.History} frames of {s.Height}x{s.Width}, channels [{string.Join(", ", s.Channels)}], kernels [{string.Join(", ", s.Kernels)}], {s.BatchNorm} batch norm";
 
     private static bool IsCoreKey(string key) =>
         key.StartsWith("conv1.", StringComparison.Ordinal) || key.StartsWith("bn1.", StringComparison.Ordinal)
         || key.StartsWith("conv2.", StringComparison.Ordinal) || key.StartsWith("bn2.", StringComparison.Ordinal);
 
-    private IEnumerable<nn.Module> CoreModules() => [conv1, bn1, noise1, conv2, bn2, noise2];
+    /// <summary>The core's modules in order: conv1, bn1, noise1, conv2, bn2, noise2.</summary>
+    internal IReadOnlyList<nn.Module> CoreModules() => [conv1, bn1, noise1, conv2, bn2, noise2];
 
     /// <inheritdoc/>
     public override Tensor? Regularisation() => (readout as IReadout)?.Regularisation();
@@ -169,9 +188,20 @@ public sealed class BnCnn : RetinaModel
     /// <see cref="Convolutions.Algorithm"/> set to <see cref="ConvolutionAlgorithm.Direct"/>, gather the windows instead.</remarks>
     protected override Tensor? ForwardMovie(Tensor frames, Action<string, Tensor>? observe, string? last)
     {
-        if (IsStacked || Convolutions.Algorithm == ConvolutionAlgorithm.Direct || frames.shape[0] - Spec.History + 1 < MinimumSlidingWindows)
-            return base.ForwardMovie(frames, observe, last);
+        // The default path opens no scope of its own (its observer moves outputs one scope out): call it outside ours.
+        if (!CanSlide(frames)) return base.ForwardMovie(frames, observe, last);
         using var scope = torch.NewDisposeScope();
+        return AfterConv1(SlidingConv1(frames), observe, last)?.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Whether <see cref="SlidingConv1"/> applies: not stacked, not forced to direct convolutions, enough windows.</summary>
+    internal bool CanSlide(Tensor frames) =>
+        !IsStacked && Convolutions.Algorithm != ConvolutionAlgorithm.Direct && frames.shape[0] - Spec.History + 1 >= MinimumSlidingWindows;
+
+    /// <summary>The first convolution over every window of <paramref name="frames"/> as one space-time convolution
+    /// (only when <see cref="CanSlide"/>).</summary>
+    internal Tensor SlidingConv1(Tensor frames)
+    {
         var first = (FastConv2d)conv1;
         var movie = frames.to(first.Weight.dtype);
         Tensor x;
@@ -188,7 +218,7 @@ public sealed class BnCnn : RetinaModel
             }
             x = FftConvolution.Sliding(movie, _sliding, first.Bias);
         }
-        return AfterConv1(x, observe, last)?.MoveToOuterDisposeScope();
+        return x;
     }
 
     /// <inheritdoc/>
@@ -204,6 +234,13 @@ public sealed class BnCnn : RetinaModel
 
     private SlidingKernel? _sliding;
 
+    /// <summary>Frees the cached kernel spectrum of movie passes (a shared-core model's per-recording views hold one each).</summary>
+    internal void DisposeCaches()
+    {
+        _sliding?.Dispose();
+        _sliding = null;
+    }
+
     /// <summary>Below this many windows a movie is cheaper to run window by window than as one space-time transform.</summary>
     private const long MinimumSlidingWindows = 8;
 
@@ -211,22 +248,38 @@ public sealed class BnCnn : RetinaModel
     /// early layers needs nothing after them).</summary>
     private Tensor? AfterConv1(Tensor conv1Output, Action<string, Tensor>? observe, string? last)
     {
-        var x = conv1Output;
-        if (Step("conv1", x)) return null;
-        if (Step("bn1", x = bn1.call(x))) return null;
-        if (Step("relu1", x = nn.functional.relu(noise1.call(x)))) return null;
-        if (Step("conv2", x = conv2.call(x))) return null;
-        if (Step("bn2", x = bn2.call(x))) return null;
-        if (Step("relu2", x = nn.functional.relu(noise2.call(x)))) return null;
-        if (Step("readout", x = readout.call(Spec.Readout == ReadoutKind.Dense ? x.flatten(1) : x))) return null;
-        if (bn_out is not null && Step("bn_out", x = bn_out.call(x))) return null;
+        if (CoreAfterConv1(conv1Output, observe, last) is not { } x) return null;
+        if (Step("readout", x = readout.call(Spec.Readout == ReadoutKind.Dense ? x.flatten(1) : x), observe, last)) return null;
+        if (bn_out is not null && Step("bn_out", x = bn_out.call(x), observe, last)) return null;
         return nn.functional.softplus(x);
+    }
 
-        bool Step(string name, Tensor t)
-        {
-            observe?.Invoke(name, t);
-            return name == last;
-        }
+    /// <summary>The first convolution of stimulus windows <c>(B, History, H, W)</c>.</summary>
+    internal Tensor Conv1(Tensor input) => conv1.call(input);
+
+    /// <summary>The core after the first convolution, up to relu2 (the maps the readout reads); null once
+    /// <paramref name="last"/> has been reported.</summary>
+    internal Tensor? CoreAfterConv1(Tensor conv1Output, Action<string, Tensor>? observe, string? last)
+    {
+        var x = conv1Output;
+        if (Step("conv1", x, observe, last)) return null;
+        if (Step("bn1", x = bn1.call(x), observe, last)) return null;
+        if (Step("relu1", x = nn.functional.relu(noise1.call(x)), observe, last)) return null;
+        if (Step("conv2", x = conv2.call(x), observe, last)) return null;
+        if (Step("bn2", x = bn2.call(x), observe, last)) return null;
+        if (Step("relu2", x = nn.functional.relu(noise2.call(x)), observe, last)) return null;
+        return x;
+    }
+
+    /// <summary>A per-cell readout's drive (before softplus) from the core's maps.</summary>
+    /// <exception cref="InvalidOperationException">The readout is dense or convolutional (they are followed by the output batch norm).</exception>
+    internal Tensor ReadoutDrive(Tensor core) =>
+        readout is IReadout ? readout.call(core) : throw new InvalidOperationException($"A {Spec.Readout} readout is not a per-cell readout.");
+
+    private static bool Step(string name, Tensor t, Action<string, Tensor>? observe, string? last)
+    {
+        observe?.Invoke(name, t);
+        return name == last;
     }
 
     /// <summary>

@@ -41,6 +41,11 @@ public sealed record CheckpointInfo(
     /// (<see cref="NumericsReport.Summary"/>), stamped by <see cref="Checkpoint.Save"/>.</summary>
     public string? Numerics { get; init; }
 
+    /// <summary>For a core shared by several recordings (<see cref="SharedCoreModel"/>), each recording's id, cells and
+    /// source, in the order of <see cref="ModelSpec.Recordings"/>; <see cref="Cells"/> is their concatenation and
+    /// <see cref="Data"/> the first's. Null for a model of one recording.</summary>
+    public IReadOnlyList<RecordingSource>? Recordings { get; init; }
+
     /// <summary>When it was written.</summary>
     public DateTimeOffset Saved { get; init; } = DateTimeOffset.Now;
 }

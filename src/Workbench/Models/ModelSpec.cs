@@ -89,6 +89,12 @@ public sealed record ModelSpec
     /// <summary>Standard deviation of the training-time Gaussian noise after each batch norm.</summary>
     public double Noise { get; init; } = 0.05;
 
+    /// <summary>
+    /// For a core shared by several recordings (<see cref="SharedCoreModel"/>), each recording's id and cell count, in output
+    /// order; <see cref="Cells"/> is their sum. Null for a model of one recording.
+    /// </summary>
+    public IReadOnlyList<RecordingCells>? Recordings { get; init; }
+
     /// <summary>Receptive-field centres of the cells (convolutional readout, LN and GLM cutouts).</summary>
     public IReadOnlyList<CellPosition>? CellPositions { get; init; }
 

@@ -6,6 +6,7 @@ public static class RetinaModels
     /// <summary>A freshly initialised model for <paramref name="spec"/> (build it outside any dispose scope).</summary>
     public static RetinaModel Create(ModelSpec spec) => spec.Kind switch
     {
+        ModelKind.BnCnn or ModelKind.Stacked when spec.Recordings is not null => new SharedCoreModel(spec),
         ModelKind.BnCnn or ModelKind.Stacked => new BnCnn(spec),
         ModelKind.Ln => new LnModel(spec),
         ModelKind.Glm => new Glm(spec),

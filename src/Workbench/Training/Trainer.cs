@@ -46,7 +46,7 @@ public sealed record TrainingContext
 /// validation predictions. The first time one is not, training stops. If an earlier epoch ended with finite weights whose
 /// validation correlation beat the untrained model's (measured before the first batch), the model gets that epoch's
 /// weights back and the result has status <see cref="TrainingStatus.Diverged"/> with the epoch and batch; otherwise there
-/// is no model: <see cref="Train"/> throws <see cref="TrainingDivergedException"/> naming them. Either way the run
+/// is no model: <see cref="Train(RetinaModel, Recording, TrainingOptions, TrainingContext?)"/> throws <see cref="TrainingDivergedException"/> naming them. Either way the run
 /// directory's <c>result.json</c> says <c>Diverged</c>, and the run is never resumed.</para>
 /// <para>Deterministic on CPU for a given seed and thread count. One dispose scope per batch; nothing but the batch's
 /// windows is ever copied out of the stimulus, except, for models that read a small part of each frame, that part once
@@ -76,6 +76,41 @@ public static class Trainer
     {
         context ??= new TrainingContext();
         options.Validate();
+        CheckFits(model, recording, options);
+        var crop = context.CropToInputRegion ? TrainingCrop(model, recording.Height, recording.Width) : null;
+        return Run(model, [new PartSource(model, recording, crop)], options, context);
+    }
+
+    /// <summary>
+    /// Trains a core shared by several recordings (<paramref name="recordings"/>, in the order of
+    /// <see cref="ModelSpec.Recordings"/>): every epoch interleaves shuffled batches of all recordings, each batch through its
+    /// own recording's readout (<see cref="SharedCoreModel.For(string)"/>) with that readout's penalty only. Validation holds
+    /// out the same fraction of each recording; the validation correlation is the mean over all cells of all recordings.
+    /// Checkpoints hold the core and every readout; their sidecar lists every recording's cells and source
+    /// (<see cref="CheckpointInfo.Recordings"/>). Everything else is as in <see cref="Train(RetinaModel, Recording, TrainingOptions, TrainingContext?)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The recordings do not match the model's (count, cells, frame size), or options are out of range.</exception>
+    public static TrainingResult Train(SharedCoreModel model, IReadOnlyList<Recording> recordings, TrainingOptions options, TrainingContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(recordings);
+        context ??= new TrainingContext();
+        options.Validate();
+        var ids = model.RecordingIds;
+        if (recordings.Count != ids.Count)
+            throw new ArgumentException($"The model reads out {ids.Count} recordings ({string.Join(", ", ids)}); {recordings.Count} were given.", nameof(recordings));
+        var parts = new List<PartSource>();
+        for (int i = 0; i < ids.Count; i++)
+        {
+            var view = model.For(ids[i]);
+            CheckFits(view, recordings[i], options);
+            parts.Add(new PartSource(view, recordings[i], null));
+        }
+        return Run(model, parts, options, context);
+    }
+
+    private static void CheckFits(RetinaModel model, Recording recording, TrainingOptions options)
+    {
         var spec = model.Spec;
         if (spec.History != options.History || spec.Height != recording.Height || spec.Width != recording.Width || spec.Cells != recording.Cells.Count)
             throw new ArgumentException(
@@ -83,16 +118,43 @@ public static class Trainer
                 $"{options.History} frames of {recording.Height}x{recording.Width} with {recording.Cells.Count} cells ({recording.Provenance.Source}).");
         if (model.NeedsSpikeHistory && recording.Counts is null)
             throw new ArgumentException($"{recording.Provenance.Source}: a {spec.Kind} needs binned spike counts, and the recording has none.");
+    }
+
+    /// <summary>What trains on one recording: the model its batches run through, the data, and the crop they are gathered with.</summary>
+    private sealed record PartSource(RetinaModel Model, Recording Recording, StimulusRegion? Crop);
+
+    /// <summary>One recording during a run: its model, windows and split.</summary>
+    private sealed record Part(RetinaModel Model, Recording Recording, HistoryWindows Windows, TimeSplit Split);
+
+    private static TrainingResult Run(RetinaModel model, IReadOnlyList<PartSource> sources, TrainingOptions options, TrainingContext context)
+    {
+        // Models that read part of each frame (LN and GLM cutouts) get batches of that part only: same numbers, a fraction
+        // of the bytes gathered and multiplied.
+        var parts = new List<Part>();
+        try
+        {
+            foreach (var source in sources)
+            {
+                var windows = new HistoryWindows(source.Recording, options.History, source.Crop);
+                parts.Add(new Part(source.Model, source.Recording, windows,
+                    TimeSplit.Blocks(windows.Count, options.History, options.ValidationFraction, options.ValidationBlocks)));
+            }
+            return Run(model, parts, options, context);
+        }
+        finally
+        {
+            foreach (var part in parts) part.Windows.Dispose();
+        }
+    }
+
+    private static TrainingResult Run(RetinaModel model, IReadOnlyList<Part> parts, TrainingOptions options, TrainingContext context)
+    {
         var injection = NaNInjection.FromEnvironment();
         var run = context.RunDirectory is null ? null : new RunDirectory(context.RunDirectory);
         bool resume = run?.CheckStart(context.Resume) ?? false;
 
         var clock = Stopwatch.StartNew();
-        // Models that read part of each frame (LN and GLM cutouts) get batches of that part only: same numbers, a fraction
-        // of the bytes gathered and multiplied.
-        var crop = context.CropToInputRegion ? TrainingCrop(model, recording.Height, recording.Width) : null;
-        using var windows = new HistoryWindows(recording, options.History, crop);
-        var split = TimeSplit.Blocks(windows.Count, options.History, options.ValidationFraction, options.ValidationBlocks);
+        var split = parts[0].Split;
         model.to(context.Device);
         using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.L2);
         var schedule = new LearningRateSchedule(options);
@@ -106,15 +168,20 @@ public static class Trainer
         else
         {
             torch.manual_seed(options.Seed);
-            if (options.CalibrateOutput || model.StartsAtMeanRates) CalibrateOutput(model, recording, split, options.History, context.Device);
+            if (options.CalibrateOutput || model.StartsAtMeanRates)
+                foreach (var part in parts) CalibrateOutput(part.Model, part.Recording, part.Split, options.History, context.Device);
             if (run is not null)
             {
                 Directory.CreateDirectory(run.Path);
-                IO.JsonFiles.Write(run.Config, new { options, spec, data = recording.Provenance, split, device = context.Device.ToString() });
+                if (parts.Count == 1)
+                    IO.JsonFiles.Write(run.Config, new { options, spec = model.Spec, data = parts[0].Recording.Provenance, split, device = context.Device.ToString() });
+                else
+                    IO.JsonFiles.Write(run.Config, new { options, spec = model.Spec, data = parts.Select(p => p.Recording.Provenance).ToList(),
+                        splits = parts.Select(p => p.Split).ToList(), device = context.Device.ToString() });
             }
             // The bar a diverging run's best epoch must have beaten for its weights to be kept. Eval mode draws no noise,
             // so this leaves the random streams, and so the run, exactly as they would be without it.
-            var (_, start, finite) = Validate(model, windows, split, options, context.Device);
+            var (_, start, finite) = Validate(model, parts, options, context.Device);
             initial = finite ? start.Average() : double.NaN;
         }
 
@@ -127,14 +194,14 @@ public static class Trainer
             {
                 SetLearningRate(optimizer, schedule.Rate);
                 var epochClock = Stopwatch.StartNew();
-                var (trainLoss, samples, batches, diverged) = TrainEpoch(model, windows, split, options, optimizer, context, epoch, history.Count, injection);
+                var (trainLoss, samples, batches, diverged) = TrainEpoch(model, parts, options, optimizer, context, epoch, history.Count, injection);
                 if (diverged is not null)
                 {
                     divergence = diverged;
                     break;
                 }
                 double trainSeconds = epochClock.Elapsed.TotalSeconds;
-                var (validationLoss, correlations, predictionsFinite) = Validate(model, windows, split, options, context.Device);
+                var (validationLoss, correlations, predictionsFinite) = Validate(model, parts, options, context.Device);
                 if (!predictionsFinite)
                 {
                     divergence = new Divergence(epoch, batches, "the predictions on the validation blocks after this epoch's last batch became non-finite");
@@ -147,7 +214,7 @@ public static class Trainer
                 history.Add(summary);
                 if (stopping.BestEpoch == epoch)
                 {
-                    if (run is not null) SaveBest(run, model, context, epoch, meanR);
+                    if (run is not null) SaveBest(run, model, context, parts, epoch, meanR);
                     else bestInMemory = Snapshot(model, bestInMemory);
                 }
                 schedule.AfterEpoch(epoch, improved);
@@ -231,13 +298,31 @@ public static class Trainer
         if (count > 0) model.CalibrateOutput((sum / count).to(device));
     }
 
-    private static (double Loss, long Samples, int Batches, Divergence? Diverged) TrainEpoch(RetinaModel model, HistoryWindows windows, TimeSplit split,
+    /// <summary>This epoch's batches of every part, as (part, windows): each part's shuffled batches in their order,
+    /// interleaved across parts at random (seeded) so no recording's batches come in one run.</summary>
+    private static List<(int Part, long[] Windows)> EpochBatches(IReadOnlyList<Part> parts, TrainingOptions options, int epoch)
+    {
+        var perPart = new List<List<long[]>>();
+        for (int i = 0; i < parts.Count; i++)
+        {
+            // The first part's seeds are the single-recording trainer's, so one recording trains exactly as before.
+            int seed = unchecked(options.Seed * 7919 + epoch + 104729 * i);
+            var batches = WindowBatches.Shuffled(parts[i].Split.Training, options.BatchSize, seed, dropLast: true).ToList();
+            if (batches.Count == 0) batches = WindowBatches.Shuffled(parts[i].Split.Training, options.BatchSize, seed: unchecked(options.Seed + epoch + 104729 * i)).ToList();
+            perPart.Add(batches);
+        }
+        var order = perPart.SelectMany((b, i) => Enumerable.Repeat(i, b.Count)).ToArray();
+        if (parts.Count > 1) new Random(unchecked(options.Seed * 31 + epoch)).Shuffle(order);
+        var next = new int[parts.Count];
+        var all = order.Select(i => (i, perPart[i][next[i]++])).ToList();
+        return options.MaxBatchesPerEpoch is { } max ? all.Take(max).ToList() : all;
+    }
+
+    private static (double Loss, long Samples, int Batches, Divergence? Diverged) TrainEpoch(RetinaModel model, IReadOnlyList<Part> parts,
         TrainingOptions options, torch.optim.Optimizer optimizer, TrainingContext context, int epoch, int epochsDoneBefore, NaNInjection? injection)
     {
         model.train();
-        var batches = WindowBatches.Shuffled(split.Training, options.BatchSize, seed: unchecked(options.Seed * 7919 + epoch), dropLast: true).ToList();
-        if (batches.Count == 0) batches = WindowBatches.Shuffled(split.Training, options.BatchSize, seed: options.Seed + epoch).ToList();
-        if (options.MaxBatchesPerEpoch is { } max) batches = batches.Take(max).ToList();
+        var batches = EpochBatches(parts, options, epoch);
         double lossSum = 0;
         long samples = 0;
         var clock = Stopwatch.StartNew();
@@ -246,13 +331,15 @@ public static class Trainer
             context.Cancellation.ThrowIfCancellationRequested();
             using var scope = torch.NewDisposeScope();
             string note = injection?.ApplyIfDue(model, epoch, b + 1) == true ? " " + injection.Note : "";
-            var (inputs, targets) = windows.ReusedBatch(batches[b], context.Device);
-            var history = model.NeedsSpikeHistory ? windows.SpikeHistory(batches[b], context.Device) : null;
+            var (part, indices) = batches[b];
+            var (batchModel, windows) = (parts[part].Model, parts[part].Windows);
+            var (inputs, targets) = windows.ReusedBatch(indices, context.Device);
+            var history = batchModel.NeedsSpikeHistory ? windows.SpikeHistory(indices, context.Device) : null;
             optimizer.zero_grad();
-            var predicted = model.Predict(inputs, history);
+            var predicted = batchModel.Predict(inputs, history);
             var data = Losses.Compute(options.Loss, predicted, targets);
             var loss = options.L1 > 0 ? data + options.L1 * predicted.abs().sum() / predicted.shape[0] : data;
-            if (model.Regularisation() is { } penalty) loss = loss + penalty;
+            if (batchModel.Regularisation() is { } penalty) loss = loss + penalty;
             double value = data.item<float>(), total = loss.item<float>();
             if (!double.IsFinite(value) || !double.IsFinite(total))
                 return (double.NaN, samples, b + 1, new Divergence(epoch, b + 1,
@@ -262,9 +349,9 @@ public static class Trainer
             if (FirstNonFinite(model) is { } name)
                 return (double.NaN, samples, b + 1, new Divergence(epoch, b + 1, $"this batch's update made {name} non-finite{note}"));
             lossSum += value;
-            samples += batches[b].Length;
+            samples += indices.Length;
             double speed = samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            double epochSeconds = batches.Sum(x => x.Length) / speed;
+            double epochSeconds = batches.Sum(x => x.Windows.Length) / speed;
             var eta = TimeSpan.FromSeconds(epochSeconds * (options.Epochs - epochsDoneBefore) - clock.Elapsed.TotalSeconds);
             context.Progress?.Report(new BatchCompleted(epoch, b + 1, batches.Count, value, speed, eta < TimeSpan.Zero ? TimeSpan.Zero : eta));
         }
@@ -287,27 +374,38 @@ public static class Trainer
 
     /// <summary>Loss and per-cell correlation on the validation blocks, in eval mode, without gradients, and whether every
     /// prediction was finite (if not, the loss and correlations are meaningless).</summary>
-    private static (double Loss, double[] Correlations, bool Finite) Validate(RetinaModel model, HistoryWindows windows, TimeSplit split, TrainingOptions options, Device device)
+    /// <remarks>With several parts: the correlations of every part's cells in order, and the loss averaged over all of
+    /// their predictions.</remarks>
+    private static (double Loss, double[] Correlations, bool Finite) Validate(RetinaModel model, IReadOnlyList<Part> parts, TrainingOptions options, Device device)
     {
         model.eval();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var predictions = new List<Tensor>();
-        var targets = new List<Tensor>();
-        foreach (var batch in WindowBatches.InOrder(split.Validation, Math.Max(options.BatchSize, 512)))
+        var correlations = new List<double>();
+        double lossSum = 0, count = 0, loss = double.NaN;
+        foreach (var part in parts)
         {
-            // A scope per batch frees the windows and every intermediate activation before the next batch.
-            using var batchScope = torch.NewDisposeScope();
-            var (inputs, target) = windows.ReusedBatch(batch, device);
-            var history = model.NeedsSpikeHistory ? windows.SpikeHistory(batch, device) : null;
-            predictions.Add(model.Predict(inputs, history).cpu().MoveToOuterDisposeScope());
-            targets.Add(target.cpu().MoveToOuterDisposeScope());
+            var predictions = new List<Tensor>();
+            var targets = new List<Tensor>();
+            foreach (var batch in WindowBatches.InOrder(part.Split.Validation, Math.Max(options.BatchSize, 512)))
+            {
+                // A scope per batch frees the windows and every intermediate activation before the next batch.
+                using var batchScope = torch.NewDisposeScope();
+                var (inputs, target) = part.Windows.ReusedBatch(batch, device);
+                var history = part.Model.NeedsSpikeHistory ? part.Windows.SpikeHistory(batch, device) : null;
+                predictions.Add(part.Model.Predict(inputs, history).cpu().MoveToOuterDisposeScope());
+                targets.Add(target.cpu().MoveToOuterDisposeScope());
+            }
+            var p = torch.cat(predictions, 0);
+            var y = torch.cat(targets, 0);
+            if (!p.isfinite().all().item<bool>()) return (double.NaN, Enumerable.Repeat(double.NaN, model.Spec.Cells).ToArray(), false);
+            double elements = p.numel();
+            loss = Losses.Compute(options.Loss, p, y).item<float>();
+            lossSum += loss * elements;
+            count += elements;
+            correlations.AddRange(Correlation.PerCell(p, y));
         }
-        var p = torch.cat(predictions, 0);
-        var y = torch.cat(targets, 0);
-        if (!p.isfinite().all().item<bool>()) return (double.NaN, Enumerable.Repeat(double.NaN, (int)p.shape[1]).ToArray(), false);
-        double loss = Losses.Compute(options.Loss, p, y).item<float>();
-        return (loss, Correlation.PerCell(p, y), true);
+        return (parts.Count == 1 ? loss : lossSum / count, correlations.ToArray(), true);
     }
 
     private static void SetLearningRate(torch.optim.Optimizer optimizer, double rate)
@@ -315,10 +413,18 @@ public static class Trainer
         foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
     }
 
-    private static void SaveBest(RunDirectory run, RetinaModel model, TrainingContext context, int epoch, double correlation)
+    private static void SaveBest(RunDirectory run, RetinaModel model, TrainingContext context, IReadOnlyList<Part> parts, int epoch, double correlation)
     {
         var data = context.DataForCheckpoints;
-        var info = new CheckpointInfo(model.Spec, data?.Normalisation, data?.Cells ?? [], data?.Provenance, epoch, correlation);
+        CheckpointInfo info;
+        if (parts.Count == 1)
+            info = new CheckpointInfo(model.Spec, data?.Normalisation, data?.Cells ?? [], data?.Provenance, epoch, correlation);
+        else
+        {
+            var recordings = parts.Select((p, i) => new RecordingSource(model.Spec.Recordings![i].Id, p.Recording.Cells, p.Recording.Provenance, p.Recording.Normalisation)).ToList();
+            info = new CheckpointInfo(model.Spec, (data ?? parts[0].Recording).Normalisation, parts.SelectMany(p => p.Recording.Cells).ToList(),
+                (data ?? parts[0].Recording).Provenance, epoch, correlation) { Recordings = recordings };
+        }
         Checkpoint.Save(model, run.BestWeights, info);
     }
 

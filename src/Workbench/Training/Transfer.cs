@@ -14,7 +14,7 @@ public static class Transfer
     /// A new BN-CNN for <paramref name="data"/>'s cells with <paramref name="core"/>'s core (copied, frozen) and a fresh
     /// readout (<paramref name="customise"/> may change it; Gaussian by default, each cell's location started at its recorded
     /// or reverse-correlation receptive-field centre), the readout fitted with
-    /// <see cref="Trainer.Train"/> and <paramref name="options"/>. <paramref name="data"/> must be normalised as the core's
+    /// <see cref="Trainer.Train(RetinaModel, Recording, TrainingOptions, TrainingContext?)"/> and <paramref name="options"/>. <paramref name="data"/> must be normalised as the core's
     /// training data were (read it with <c>DeepRetinaReadOptions.Normalisation</c> set to the core checkpoint's).
     /// </summary>
     /// <exception cref="ArgumentException">The data's stimulus differs from the core's in size, or the readout needs
@@ -39,14 +39,9 @@ public static class Transfer
         {
             model.CopyCoreFrom(core);
             model.FreezeCore();
-            // With few data a Gaussian readout cannot walk far from the middle of the map in the steps it gets: start each
-            // cell where its receptive field is (recorded, or estimated by reverse correlation on these data).
-            if (model.Readout is Models.Layers.GaussianReadout gaussian)
-            {
-                var centres = Fitting.Centres(data, options);
-                using var locations = torch.tensor(centres.SelectMany(c => new[] { c.Row - model.CoreOffset, c.Column - model.CoreOffset }).ToArray()).view(-1, 2);
-                gaussian.InitialiseLocations(locations);
-            }
+            // A Gaussian readout cannot walk far from the middle of the map in the steps it gets: start each cell where its
+            // receptive field is (recorded, or estimated by reverse correlation on these data).
+            Fitting.StartAtCentres(model, data, options);
             return new FitResult(model, Trainer.Train(model, data, options, context), false);
         }
         catch

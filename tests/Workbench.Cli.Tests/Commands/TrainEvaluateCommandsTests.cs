@@ -122,7 +122,49 @@ public class TrainEvaluateCommandsTests : IDisposable
         Assert.Contains("holds a Ln model", refused.StandardError);
     }
 
+    [Fact]
+    public void Train_OneCoreOnTwoRetinas_EvaluatesEachRecording_AndTransfersItsCore()
+    {
+        string a = _dir.File("a"), b = _dir.File("b"), c = _dir.File("c"), shared = _dir.File("shared"), moved = _dir.File("moved");
+        Assert.Equal(0, WorkbenchProcess.Run(_dir.Path, "simulate", "--preset", "tiny", "--seed", "4", "--out", a).ExitCode);
+        Assert.Equal(0, WorkbenchProcess.Run(_dir.Path, "simulate", "--preset", "tiny", "--seed", "5", "--out", b).ExitCode);
+        string fileA = Path.Combine(a, "naturalscene.h5"), fileB = Path.Combine(b, "naturalscene.h5");
+
+        var train = WorkbenchProcess.Run(_dir.Path, "train", "--data", fileA, "--data", fileB, "--model", "core-readout", "--quick", "--threads", "2", "--out", shared);
+        Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);
+        Assert.Contains("Training one BnCnn core on 2 recordings (naturalscene: 4 cells", train.StandardError);
+        var sidecar = JsonNode.Parse(File.ReadAllText(Path.Combine(shared, "best.weights.json")))!;
+        // Both files are called naturalscene.h5: the second readout's key gets a suffix.
+        Assert.Equal(["naturalscene", "naturalscene-2"], sidecar["recordings"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()));
+        Assert.Equal([fileA, fileB], sidecar["recordings"]!.AsArray().Select(r => Path.GetFullPath(r!["data"]!["source"]!.GetValue<string>())));
+        Assert.Equal("Gaussian", sidecar["spec"]!["readout"]!.GetValue<string>());
+        Assert.Equal(8, sidecar["cells"]!.AsArray().Count);
+
+        var evaluate = WorkbenchProcess.Run(_dir.Path, "evaluate", shared, "--json", _dir.File("eval.json"));
+        Assert.True(evaluate.ExitCode == 0, evaluate.StandardOutput + evaluate.StandardError);
+        Assert.Contains("readout 'naturalscene-2'", evaluate.StandardOutput);
+        var json = JsonNode.Parse(File.ReadAllText(_dir.File("eval.json")))!;
+        var recordings = json["recordings"]!.AsArray();
+        Assert.Equal(2, recordings.Count);
+        var cells = recordings.SelectMany(r => r!["cells"]!.AsArray()).Select(x => x!["correlation"]!.GetValue<double>()).ToList();
+        Assert.Equal(8, cells.Count);
+        Assert.Equal(cells.Average(), json["meanCorrelation"]!.GetValue<double>(), 1e-12);
+        Assert.Contains(fileB, recordings[1]!["data"]!.GetValue<string>());
+
+        var wrongCount = WorkbenchProcess.Run(_dir.Path, "evaluate", shared, "--data", fileA);
+        Assert.Equal(ExitCodes.BadInput, wrongCount.ExitCode);
+        Assert.Contains("give no --data or one per recording", wrongCount.StandardError);
+
+        // The shared core moves to a third retina like any other core.
+        Assert.Equal(0, WorkbenchProcess.Run(_dir.Path, "simulate", "--preset", "tiny", "--seed", "6", "--out", c).ExitCode);
+        var transfer = WorkbenchProcess.Run(_dir.Path, "transfer", "--core", shared, "--data", Path.Combine(c, "naturalscene.h5"), "--quick", "--threads", "2", "--out", moved);
+        Assert.True(transfer.ExitCode == 0, transfer.StandardOutput + transfer.StandardError);
+    }
+
     [Theory]
+    [InlineData("train --data x.h5 --data y.h5 --model ln --out r", "several --data files train a shared core")]
+    [InlineData("train --data x.h5 --data y.h5 --model bncnn --readout dense --out r", "takes a per-cell readout")]
+    [InlineData("train --data x.h5 --data y.h5 --model bncnn --cells 0 --out r", "--cells picks cells of one file")]
     [InlineData("transfer --data x.h5 --out r", "--core RUN is required")]
     [InlineData("transfer --core nowhere --data x.h5 --out r", "--core nowhere: no such checkpoint")]
     [InlineData("transfer --core c --data x.h5 --out r --minutes 0", "--minutes 0: a positive number")]

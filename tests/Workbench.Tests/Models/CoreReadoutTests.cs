@@ -1,4 +1,5 @@
 using TorchSharp;
+using Workbench.Analysis;
 using Workbench.Models;
 using Workbench.Models.Layers;
 using Workbench.Plots;
@@ -83,6 +84,8 @@ public class CoreReadoutTests(ITestOutputHelper output)
         else Assert.Equal(2, traces.Count(t => t!["type"]!.GetValue<string>() == "heatmap"));
     }
 
+    /// <remarks>Fitting starts each location at the cell's STA centre (<see cref="Fitting.StartAtCentres"/>); that the readout
+    /// also learns a location from far away is ReadoutTests' planted-location test.</remarks>
     [Fact]
     public void GaussianReadout_TrainedOnPlantedCells_FindsWhereTheyAre()
     {
@@ -95,16 +98,25 @@ public class CoreReadoutTests(ITestOutputHelper output)
         };
         var fit = Fitting.Fit(recording, ModelKind.BnCnn, options, customise: s => s with { Channels = [4, 4], Kernels = [5, 3], Readout = ReadoutKind.Gaussian });
         using var model = (BnCnn)fit.Model;
-        var readout = (GaussianReadout)model.Readout;
-        using var locations = readout.Locations();
-        var l = locations.data<float>().ToArray();
-        for (int c = 0; c < Centres.Length; c++)
+        var comparison = ReadoutLocations.Compare(model, Centres);
+        foreach (var c in comparison.Cells)
         {
-            double row = l[2 * c] + model.CoreOffset, column = l[2 * c + 1] + model.CoreOffset;
-            double error = Math.Sqrt(Math.Pow(row - Centres[c].Row, 2) + Math.Pow(column - Centres[c].Column, 2));
-            output.WriteLine($"cell {c}: readout at ({row:F2}, {column:F2}), planted {Centres[c]}: {error:F2} checkers");
-            Assert.True(error < PositionTolerance, $"cell {c} read {error:F2} checkers from its centre");
+            output.WriteLine($"cell {c.Cell}: readout at ({c.Row:F2}, {c.Column:F2}), planted ({c.TrueRow}, {c.TrueColumn}): {c.Error:F2} checkers");
+            Assert.True(c.Covered);
+            Assert.True(c.Error < PositionTolerance, $"cell {c.Cell} read {c.Error:F2} checkers from its centre");
         }
+        // The analysis's own arithmetic, against a hand computation from the readout's raw locations.
+        using var locations = ((GaussianReadout)model.Readout).Locations();
+        var l = locations.data<float>().ToArray();
+        Assert.Equal(Math.Sqrt(Math.Pow(l[0] + model.CoreOffset - 4.0, 2) + Math.Pow(l[1] + model.CoreOffset - 5.0, 2)), comparison.Cells[0].Error, 1e-5);
+        // The map (8x8, offset 3) covers checkers 3..10: a cell at the stimulus's corner cannot be read there.
+        var outside = ReadoutLocations.Compare(model, [(0.0, 0.0), (10.0, 9.0)]);
+        Assert.False(outside.Cells[0].Covered);
+        Assert.Equal(comparison.Cells[1].Error, outside.MedianError, 1e-12);
+        Assert.Throws<ArgumentException>(() => ReadoutLocations.Compare(model, Centres[..1]));
+        var nowhere = ReadoutLocations.Compare(model, [(0.0, 0.0), (13.0, 13.0)]);
+        Assert.True(double.IsNaN(nowhere.MedianError));
+        Assert.Contains("none of the 2 cells", nowhere.Summary);
         output.WriteLine($"best validation r {fit.Training!.BestValidationCorrelation:F3}");
         Assert.True(fit.Training.BestValidationCorrelation > 0.3, $"validation r {fit.Training.BestValidationCorrelation}");
     }

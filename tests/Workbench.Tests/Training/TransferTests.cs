@@ -14,8 +14,9 @@ namespace Workbench.Tests.Training;
 /// </summary>
 public class TransferTests(ITestOutputHelper output)
 {
-    /// <summary>How much better (mean test r) a transferred core must do than training from scratch on 15 s of data.</summary>
-    private const double ScarceDataAdvantage = 0.1;
+    /// <summary>The mean test r both arms of the curve must pass on 15 s of planted data (an untrained model scores about 0;
+    /// measured 0.34 transferred, 0.42 from scratch).</summary>
+    private const double TransferredFloor = 0.2;
 
     private static readonly TrainingOptions Options = new()
     {
@@ -74,10 +75,12 @@ public class TransferTests(ITestOutputHelper output)
         output.WriteLine($"0.25 min: transferred {curve.Points[0].Transferred.MeanCorrelation:F4} (alone {expected:F4}), scratch {curve.Points[0].Scratch.MeanCorrelation:F4}; " +
             $"0.5 min: transferred {curve.Points[1].Transferred.MeanCorrelation:F4}, scratch {curve.Points[1].Scratch.MeanCorrelation:F4}");
         Assert.Equal(expected, curve.Points[0].Transferred.MeanCorrelation, 1e-9);
-        // Lurz et al.'s result on planted cells of one kind: with 15 s of the new cells' data, the core trained on other
-        // cells beats learning everything from those 15 s (measured 0.34 against 0.09).
-        Assert.True(curve.Points[0].Transferred.MeanCorrelation > curve.Points[0].Scratch.MeanCorrelation + ScarceDataAdvantage,
-            $"transferred {curve.Points[0].Transferred.MeanCorrelation:F3}, scratch {curve.Points[0].Scratch.MeanCorrelation:F3}");
+        // Both arms start each Gaussian location at the cells' STA centres (Fitting.StartAtCentres), so the comparison is of
+        // cores alone. On these planted linear cells a model trained from scratch on 15 s is as good or better (measured
+        // 0.42 against 0.34); before both arms had that start, scratch began at the map's middle and reached 0.09. Whether a
+        // transferred core pays off is measured on the simulator's nonlinear cells (README, "Transfer"), not asserted here.
+        Assert.True(curve.Points[0].Transferred.MeanCorrelation > TransferredFloor, $"transferred {curve.Points[0].Transferred.MeanCorrelation:F3}");
+        Assert.True(curve.Points[0].Scratch.MeanCorrelation > TransferredFloor, $"scratch {curve.Points[0].Scratch.MeanCorrelation:F3}");
         Assert.Throws<ArgumentException>(() => TransferCurve.Measure(core, second, test, [0], options));
     }
 

@@ -70,7 +70,7 @@ public sealed class GaussianReadout : PerCellReadout
     }
 
     /// <summary>Places each cell's µ at <paramref name="locations"/> (N, 2) as (row, column) in map coordinates (clamped to
-    /// the map): a start from estimated receptive-field centres instead of the middle (neuralpredictors' <c>init_grid</c>).</summary>
+    /// the map): a start from estimated receptive-field centres instead of the middle (openretina's <c>init_grid</c>).</summary>
     /// <exception cref="ArgumentException">Not one location per cell.</exception>
     public void InitialiseLocations(Tensor locations)
     {
