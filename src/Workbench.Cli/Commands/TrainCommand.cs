@@ -24,6 +24,8 @@ public sealed class TrainCommand : ICommand
     public string Help => """
         Usage: workbench train --data FILE [--data FILE2 ...] --model bncnn|core-readout|stacked|ln|revcor-ln|glm --out RUN
                                [--readout dense|conv|factorized|gaussian] [--gaussian isotropic|axis-aligned|full] [--readout-l1 X]
+                               [--architecture paper|openretina] [--channels 8,8] [--kernels 15,11] [--padding 0,0]
+                               [--nonlinearity relu|elu] [--batch-norm per-location|per-channel]
                                [--minutes M]
                                [--cells 0,1,2] [--rate-ms 5|10|20] [--epochs N] [--batch N] [--batches-per-epoch N]
                                [--lr X] [--seed S] [--device auto|cpu|cuda|cuda:N] [--threads N]
@@ -46,6 +48,11 @@ public sealed class TrainCommand : ICommand
                                   factorized and gaussian start each cell at its mean rate and have no output batch norm
           --gaussian S            the spread a gaussian readout learns: isotropic (default), axis-aligned, full
           --readout-l1 X          L1 weight of the factorized masks and features / gaussian features (mean over cells; 0.01)
+          --architecture A        the convolutional core: paper (default: channels 8,8, kernels 15,11, no padding, ReLU,
+                                  per-location batch norm) or openretina (its Maheswaranathan-2023 core in 2-D: channels
+                                  16,32, kernels 15,11, padding 0,2, ELU, per-channel batch norm)
+          --channels, --kernels, --padding   one comma-separated entry per core layer (any depth), over the architecture's
+          --nonlinearity relu|elu, --batch-norm per-location|per-channel     over the architecture's
           --minutes M             train on the first M minutes of the training split only (learning curves)
           --batches-per-epoch N   sample N random batches per epoch instead of a full pass (long recordings)
           --calibrate-output      start each cell's output at its mean training rate (short runs; the reference starts at 0)
@@ -62,7 +69,7 @@ public sealed class TrainCommand : ICommand
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var a = new Arguments(args, Name, ["quick", "resume", "calibrate-output"], ["data", "model", "out", "minutes", "cells", "rate-ms", "epochs", "batch", "batches-per-epoch", "lr", "seed", "device", "threads", "readout", "gaussian", "readout-l1"]);
+        var a = new Arguments(args, Name, ["quick", "resume", "calibrate-output"], ["data", "model", "out", "minutes", "cells", "rate-ms", "epochs", "batch", "batches-per-epoch", "lr", "seed", "device", "threads", "readout", "gaussian", "readout-l1", .. TrainingRun.CoreOptions]);
         if (a.Positionals.Count > 0) throw new UsageException($"workbench {Name}: unexpected argument '{a.Positionals[0]}'.");
         var files = a.All("data");
         if (files.Count == 0) throw new UsageException($"workbench {Name}: --data FILE is required.");
@@ -72,11 +79,19 @@ public sealed class TrainCommand : ICommand
         if (!Kinds.TryGetValue(model, out var kind)) throw new UsageException($"workbench {Name}: --model {model}: use one of {string.Join(", ", Kinds.Keys)}.");
         if ((a.Option("readout") ?? a.Option("gaussian") ?? a.Option("readout-l1")) is not null && kind is not (ModelKind.BnCnn or ModelKind.Stacked))
             throw new UsageException($"workbench {Name}: --readout, --gaussian and --readout-l1 apply to the convolutional models (bncnn, core-readout, stacked), not {model}.");
-        var customise = TrainingRun.Readout(a, Name, "dense");
-        // Resuming without readout options continues with the run's own readout (its best checkpoint's spec says which).
+        if (TrainingRun.CoreOptions.Any(o => a.Option(o) is not null) && kind is not (ModelKind.BnCnn or ModelKind.Stacked))
+            throw new UsageException($"workbench {Name}: --architecture, --channels, --kernels, --padding, --nonlinearity and --batch-norm shape a convolutional core (bncnn, core-readout, stacked), not {model}.");
+        var readout = TrainingRun.Readout(a, Name, "dense");
+        var core = TrainingRun.Core(a, Name);
+        var customise = TrainingRun.Then(core, readout);
+        // Resuming without readout or core options continues with the run's own (its best checkpoint's spec says which).
         var best = new RunDirectory(output).BestWeights;
-        if (customise is null && a.Flag("resume") && File.Exists(Checkpoint.SidecarOf(best)) && Checkpoint.ReadInfo(best).Spec is { } previous)
-            customise = s => s with { Readout = previous.Readout, GaussianShape = previous.GaussianShape, ReadoutL1 = previous.ReadoutL1, CellPositions = previous.CellPositions ?? s.CellPositions };
+        if (a.Flag("resume") && File.Exists(Checkpoint.SidecarOf(best)) && Checkpoint.ReadInfo(best).Spec is { } previous)
+        {
+            readout ??= s => s with { Readout = previous.Readout, GaussianShape = previous.GaussianShape, ReadoutL1 = previous.ReadoutL1, CellPositions = previous.CellPositions ?? s.CellPositions };
+            core ??= s => s with { Channels = previous.Channels, Kernels = previous.Kernels, Padding = previous.Padding, Nonlinearity = previous.Nonlinearity, BatchNorm = previous.BatchNorm };
+            customise = TrainingRun.Then(core, readout);
+        }
         var cells = a.Option("cells")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(c => int.TryParse(c, out int i) ? i : throw new UsageException($"--cells {a.Option("cells")}: '{c}' is not a cell index.")).ToList();
         var options = TrainingRun.Options(a);

@@ -36,6 +36,63 @@ internal static class TrainingRun
         return s => s with { Readout = readout, GaussianShape = shape, ReadoutL1 = l1 };
     }
 
+    /// <summary>The options that shape a convolutional core.</summary>
+    public static readonly string[] CoreOptions = ["architecture", "channels", "kernels", "padding", "nonlinearity", "batch-norm"];
+
+    /// <summary>
+    /// The spec change asked for by --architecture, --channels, --kernels, --padding, --nonlinearity and --batch-norm, or
+    /// null when none is given. --architecture openretina is openretina's Maheswaranathan-2023 core in two dimensions:
+    /// channels 16,32, kernels 15,11, padding 0,2, ELU, per-channel batch norm; the other options then change it.
+    /// </summary>
+    public static Func<ModelSpec, ModelSpec>? Core(Arguments a, string command)
+    {
+        if (CoreOptions.All(o => a.Option(o) is null)) return null;
+        var architecture = a.Option("architecture") ?? "paper";
+        if (architecture is not ("paper" or "openretina"))
+            throw new UsageException($"workbench {command}: --architecture {architecture}: use paper or openretina.");
+        IReadOnlyList<int>? List(string name) => a.Option(name) is not { } text ? null
+            : text.Split(',', StringSplitOptions.TrimEntries).Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) && i >= (name == "padding" ? 0 : 1)
+                ? i : throw new UsageException($"workbench {command}: --{name} {text}: a comma-separated list of {(name == "padding" ? "integers ≥ 0" : "positive integers")} is needed.")).ToList();
+        var channels = List("channels");
+        var kernels = List("kernels");
+        var padding = List("padding");
+        CoreNonlinearity? nonlinearity = a.Option("nonlinearity") switch
+        {
+            null => null,
+            "relu" => CoreNonlinearity.Relu,
+            "elu" => CoreNonlinearity.Elu,
+            var other => throw new UsageException($"workbench {command}: --nonlinearity {other}: use relu or elu."),
+        };
+        BatchNormMode? batchNorm = a.Option("batch-norm") switch
+        {
+            null => null,
+            "per-location" => BatchNormMode.PerLocation,
+            "per-channel" => BatchNormMode.PerChannel,
+            var other => throw new UsageException($"workbench {command}: --batch-norm {other}: use per-location or per-channel."),
+        };
+        return s =>
+        {
+            if (architecture == "openretina")
+                s = s with { Channels = [16, 32], Kernels = [15, 11], Padding = [0, 2], Nonlinearity = CoreNonlinearity.Elu, BatchNorm = BatchNormMode.PerChannel };
+            s = s with
+            {
+                Channels = channels ?? s.Channels,
+                Kernels = kernels ?? s.Kernels,
+                Padding = padding ?? s.Padding,
+                Nonlinearity = nonlinearity ?? s.Nonlinearity,
+                BatchNorm = batchNorm ?? s.BatchNorm,
+            };
+            if (s.Kernels.Count != s.Channels.Count || (s.Padding is { } p && p.Count != s.Channels.Count))
+                throw new UsageException($"workbench {command}: {s.Channels.Count} layers of channels [{string.Join(",", s.Channels)}] need as many --kernels [{string.Join(",", s.Kernels)}]" +
+                    (s.Padding is null ? "" : $" and --padding [{string.Join(",", s.Padding)}]") + ".");
+            return s;
+        };
+    }
+
+    /// <summary>Both changes, <paramref name="first"/> then <paramref name="second"/>; null when neither is given.</summary>
+    public static Func<ModelSpec, ModelSpec>? Then(Func<ModelSpec, ModelSpec>? first, Func<ModelSpec, ModelSpec>? second) =>
+        first is null ? second : second is null ? first : s => second(first(s));
+
     /// <summary>--minutes M: how much of the training split to keep (null: all of it). Throws a usage error unless M &gt; 0.</summary>
     public static double? Minutes(Arguments a, string command)
     {

@@ -21,15 +21,14 @@ namespace Workbench.Models;
 /// </remarks>
 public sealed class BnCnn : RetinaModel
 {
-    private static readonly string[] Layers = ["conv1", "bn1", "relu1", "conv2", "bn2", "relu2", "readout", "bn_out"];
     private readonly string[] _layers;
 
-    private readonly nn.Module<Tensor, Tensor> conv1;
-    private readonly BatchNormalisation bn1;
-    private readonly GaussianNoise noise1;
-    private readonly nn.Module<Tensor, Tensor> conv2;
-    private readonly BatchNormalisation bn2;
-    private readonly GaussianNoise noise2;
+    // The core: per layer a convolution, its batch norm and its training noise, registered as conv{i}, bn{i}, noise{i}
+    // (i from 1), so the reference's two-layer model keeps its checkpoint keys.
+    private readonly nn.Module<Tensor, Tensor>[] _convs;
+    private readonly BatchNormalisation[] _bns;
+    private readonly GaussianNoise[] _noises;
+    private readonly (int Height, int Width)[] _maps; // each layer's output size
     private readonly nn.Module<Tensor, Tensor> readout;
     private readonly BatchNorm1d? bn_out; // the paper's output batch norm (dense and convolutional readouts)
 
@@ -49,43 +48,68 @@ public sealed class BnCnn : RetinaModel
     {
         if (spec.Kind is not (ModelKind.BnCnn or ModelKind.Stacked))
             throw new ArgumentException($"BnCnn builds BnCnn or Stacked models, not {spec.Kind}.", nameof(spec));
-        if (spec.Channels.Count != 2 || spec.Kernels.Count != 2)
-            throw new ArgumentException($"The BN-CNN has two convolutional layers; got channels [{string.Join(", ", spec.Channels)}] and kernels [{string.Join(", ", spec.Kernels)}].");
-        var (h1, w1) = (spec.Height - spec.Kernels[0] + 1, spec.Width - spec.Kernels[0] + 1);
-        var (h2, w2) = (h1 - spec.Kernels[1] + 1, w1 - spec.Kernels[1] + 1);
-        if (h2 < 1 || w2 < 1)
-            throw new ArgumentException($"A {spec.Height}x{spec.Width} stimulus is too small for kernels {spec.Kernels[0]} and {spec.Kernels[1]}.");
-        int c1 = spec.Channels[0], c2 = spec.Channels[1];
+        int depth = spec.Channels.Count;
+        if (depth < 1 || spec.Kernels.Count != depth || (spec.Padding is { } pad && pad.Count != depth))
+            throw new ArgumentException($"A convolutional core needs one kernel{(spec.Padding is null ? "" : " and one padding")} per layer; got channels [{string.Join(", ", spec.Channels)}], kernels [{string.Join(", ", spec.Kernels)}]" +
+                (spec.Padding is null ? "." : $", padding [{string.Join(", ", spec.Padding)}]."));
+        if (spec.Channels.Any(c => c < 1) || spec.Kernels.Any(k => k < 1) || (spec.Padding?.Any(p => p < 0) ?? false))
+            throw new ArgumentException($"Channels and kernels must be positive and padding ≥ 0; got channels [{string.Join(", ", spec.Channels)}], kernels [{string.Join(", ", spec.Kernels)}], padding [{string.Join(", ", spec.Padding ?? [])}].");
+        _maps = new (int, int)[depth];
+        for (int i = 0, h = spec.Height, w = spec.Width; i < depth; i++)
+        {
+            (h, w) = (h + 2 * PaddingOf(spec, i) - spec.Kernels[i] + 1, w + 2 * PaddingOf(spec, i) - spec.Kernels[i] + 1);
+            if (h < 1 || w < 1)
+                throw new ArgumentException($"A {spec.Height}x{spec.Width} stimulus is too small for kernels [{string.Join(", ", spec.Kernels)}]" +
+                    (spec.Padding is null ? "" : $" with padding [{string.Join(", ", spec.Padding)}]") + $": layer {i + 1} leaves no map.");
+            _maps[i] = (h, w);
+        }
         IsStacked = stacked;
         if (sharedCore is not null)
         {
             if (!SameCore(sharedCore.Spec, spec) || sharedCore.IsStacked != stacked)
                 throw new ArgumentException($"The cores differ: {DescribeCore(sharedCore.Spec, sharedCore.IsStacked)} vs {DescribeCore(spec, stacked)}.", nameof(sharedCore));
-            (conv1, bn1, noise1, conv2, bn2, noise2) = (sharedCore.conv1, sharedCore.bn1, sharedCore.noise1, sharedCore.conv2, sharedCore.bn2, sharedCore.noise2);
+            (_convs, _bns, _noises) = (sharedCore._convs, sharedCore._bns, sharedCore._noises);
         }
         else
         {
-            conv1 = stacked ? new LinearStackedConv2d(spec.History, c1, spec.Kernels[0], name: "conv1") : new FastConv2d(spec.History, c1, spec.Kernels[0], name: "conv1");
-            bn1 = new BatchNormalisation(c1, h1, w1, spec.BatchNorm, absoluteScale, name: "bn1");
-            noise1 = new GaussianNoise(spec.Noise, "noise1");
-            conv2 = stacked ? new LinearStackedConv2d(c1, c2, spec.Kernels[1], name: "conv2") : new FastConv2d(c1, c2, spec.Kernels[1], name: "conv2");
-            bn2 = new BatchNormalisation(c2, h2, w2, spec.BatchNorm, absoluteScale, name: "bn2");
-            noise2 = new GaussianNoise(spec.Noise, "noise2");
+            (_convs, _bns, _noises) = (new nn.Module<Tensor, Tensor>[depth], new BatchNormalisation[depth], new GaussianNoise[depth]);
+            for (int i = 0; i < depth; i++)
+            {
+                long input = i == 0 ? spec.History : spec.Channels[i - 1];
+                _convs[i] = stacked ? new LinearStackedConv2d(input, spec.Channels[i], spec.Kernels[i], name: $"conv{i + 1}") : new FastConv2d(input, spec.Channels[i], spec.Kernels[i], name: $"conv{i + 1}");
+                _bns[i] = new BatchNormalisation(spec.Channels[i], _maps[i].Height, _maps[i].Width, spec.BatchNorm, absoluteScale, name: $"bn{i + 1}");
+                _noises[i] = new GaussianNoise(spec.Noise, $"noise{i + 1}");
+            }
         }
+        for (int i = 0; i < depth; i++)
+        {
+            register_module($"conv{i + 1}", _convs[i]);
+            register_module($"bn{i + 1}", _bns[i]);
+            register_module($"noise{i + 1}", _noises[i]);
+        }
+        var (cLast, hLast, wLast) = (spec.Channels[^1], _maps[^1].Height, _maps[^1].Width);
         readout = spec.Readout switch
         {
-            ReadoutKind.Dense => nn.Linear(c2 * h2 * w2, spec.Cells, hasBias: spec.ReadoutBias),
-            ReadoutKind.Convolutional => ConvolutionalReadout(spec, c2, h2, w2),
-            ReadoutKind.Factorized => new FactorizedReadout(c2, h2, w2, spec.Cells, spec.ReadoutBias, maskL1: spec.ReadoutL1, featureL1: spec.ReadoutL1, name: "readout"),
-            ReadoutKind.Gaussian => new GaussianReadout(c2, h2, w2, spec.Cells, spec.GaussianShape, spec.ReadoutBias, featureL1: spec.ReadoutL1, name: "readout"),
+            ReadoutKind.Dense => nn.Linear(cLast * hLast * wLast, spec.Cells, hasBias: spec.ReadoutBias),
+            ReadoutKind.Convolutional => ConvolutionalReadout(spec, cLast, hLast, wLast, CoreOffsetOf(spec)),
+            ReadoutKind.Factorized => new FactorizedReadout(cLast, hLast, wLast, spec.Cells, spec.ReadoutBias, maskL1: spec.ReadoutL1, featureL1: spec.ReadoutL1, name: "readout"),
+            ReadoutKind.Gaussian => new GaussianReadout(cLast, hLast, wLast, spec.Cells, spec.GaussianShape, spec.ReadoutBias, featureL1: spec.ReadoutL1, name: "readout"),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Readout, "Unknown readout."),
         };
         // The per-cell readouts (factorized, Gaussian) end in their own bias, started at each cell's mean rate; an output batch
         // norm after them would rescale that away.
         bn_out = readout is IReadout ? null : nn.BatchNorm1d(spec.Cells, eps: 1e-3, momentum: 0.01);
-        _layers = bn_out is null ? Layers[..^1] : Layers;
-        RegisterComponents();
+        string act = spec.Nonlinearity == CoreNonlinearity.Elu ? "elu" : "relu";
+        _layers = [.. Enumerable.Range(1, depth).SelectMany(i => new[] { $"conv{i}", $"bn{i}", $"{act}{i}" }), "readout", .. (bn_out is null ? Array.Empty<string>() : ["bn_out"])];
+        register_module("readout", readout);
+        if (bn_out is not null) register_module("bn_out", bn_out);
     }
+
+    private static int PaddingOf(ModelSpec spec, int layer) => spec.Padding is { } p ? p[layer] : 0;
+
+    /// <summary>Stimulus checkers from a map position of the last layer to the centre of the region it sees.</summary>
+    private static double CoreOffsetOf(ModelSpec spec) =>
+        Enumerable.Range(0, spec.Kernels.Count).Sum(i => (spec.Kernels[i] - 1) / 2.0 - PaddingOf(spec, i));
 
     /// <inheritdoc/>
     /// <remarks>The offset is the output batch norm's shift: rates start at softplus(shift) for a standardised drive of 0.</remarks>
@@ -101,7 +125,7 @@ public sealed class BnCnn : RetinaModel
     /// <inheritdoc/>
     public override bool StartsAtMeanRates => readout is IReadout;
 
-    /// <summary>Whether the core (conv1, bn1, conv2, bn2) is frozen: its parameters take no gradient and it runs as in
+    /// <summary>Whether the core (every conv and bn layer) is frozen: its parameters take no gradient and it runs as in
     /// evaluation (batch norms on their running statistics, no noise) even while the readout trains.</summary>
     public bool CoreFrozen { get; private set; }
 
@@ -111,7 +135,7 @@ public sealed class BnCnn : RetinaModel
     /// </summary>
     public void FreezeCore()
     {
-        foreach (var module in CoreModules())
+        foreach (var (_, module) in CoreModules())
             foreach (var p in module.parameters()) p.requires_grad_(false);
         CoreFrozen = true;
         train(training);
@@ -123,10 +147,10 @@ public sealed class BnCnn : RetinaModel
     {
         base.train(on);
         if (!CoreFrozen) return;
-        foreach (var module in CoreModules()) module.eval();
+        foreach (var (_, module) in CoreModules()) module.eval();
     }
 
-    /// <summary>Copies the core's weights and batch-norm statistics (conv1, bn1, conv2, bn2) from <paramref name="source"/>,
+    /// <summary>Copies the core's weights and batch-norm statistics (every conv and bn layer) from <paramref name="source"/>,
     /// whose core must have the same shape.</summary>
     /// <exception cref="ArgumentException">The cores differ in architecture or shape.</exception>
     public void CopyCoreFrom(BnCnn source)
@@ -141,17 +165,20 @@ public sealed class BnCnn : RetinaModel
 
     private static bool SameCore(ModelSpec a, ModelSpec b) =>
         a.History == b.History && a.Height == b.Height && a.Width == b.Width && a.Channels.SequenceEqual(b.Channels)
-        && a.Kernels.SequenceEqual(b.Kernels) && a.BatchNorm == b.BatchNorm;
+        && a.Kernels.SequenceEqual(b.Kernels) && a.BatchNorm == b.BatchNorm && a.Nonlinearity == b.Nonlinearity
+        && Enumerable.Range(0, a.Kernels.Count).All(i => PaddingOf(a, i) == PaddingOf(b, i));
 
     private static string DescribeCore(ModelSpec s, bool stacked) =>
-        $"{(stacked ? "stacked " : "")}{s.History} frames of {s.Height}x{s.Width}, channels [{string.Join(", ", s.Channels)}], kernels [{string.Join(", ", s.Kernels)}], {s.BatchNorm} batch norm";
+        $"{(stacked ? "stacked " : "")}{s.History} frames of {s.Height}x{s.Width}, channels [{string.Join(", ", s.Channels)}], kernels [{string.Join(", ", s.Kernels)}]" +
+        (s.Padding is { } p && p.Any(x => x > 0) ? $", padding [{string.Join(", ", p)}]" : "") +
+        (s.Nonlinearity == CoreNonlinearity.Relu ? "" : $", {s.Nonlinearity}") + $", {s.BatchNorm} batch norm";
 
-    private static bool IsCoreKey(string key) =>
-        key.StartsWith("conv1.", StringComparison.Ordinal) || key.StartsWith("bn1.", StringComparison.Ordinal)
-        || key.StartsWith("conv2.", StringComparison.Ordinal) || key.StartsWith("bn2.", StringComparison.Ordinal);
+    private bool IsCoreKey(string key) =>
+        Enumerable.Range(1, _convs.Length).Any(i => key.StartsWith($"conv{i}.", StringComparison.Ordinal) || key.StartsWith($"bn{i}.", StringComparison.Ordinal));
 
-    /// <summary>The core's modules in order: conv1, bn1, noise1, conv2, bn2, noise2.</summary>
-    internal IReadOnlyList<nn.Module> CoreModules() => [conv1, bn1, noise1, conv2, bn2, noise2];
+    /// <summary>The core's modules in order (conv1, bn1, noise1, conv2, …) with the names they are registered under.</summary>
+    internal IReadOnlyList<(string Name, nn.Module Module)> CoreModules() =>
+        Enumerable.Range(0, _convs.Length).SelectMany(i => new (string, nn.Module)[] { ($"conv{i + 1}", _convs[i]), ($"bn{i + 1}", _bns[i]), ($"noise{i + 1}", _noises[i]) }).ToList();
 
     /// <inheritdoc/>
     public override Tensor? Regularisation() => (readout as IReadout)?.Regularisation();
@@ -160,12 +187,15 @@ public sealed class BnCnn : RetinaModel
     /// or the dense <c>Linear</c>.</summary>
     public nn.Module<Tensor, Tensor> Readout => readout;
 
-    /// <summary>The shape of the maps the readout reads, (C, H, W): the second layer's output.</summary>
-    public (int Channels, int Height, int Width) CoreShape =>
-        (Spec.Channels[1], Spec.Height - Spec.Kernels[0] - Spec.Kernels[1] + 2, Spec.Width - Spec.Kernels[0] - Spec.Kernels[1] + 2);
+    /// <summary>The shape of the maps the readout reads, (C, H, W): the last layer's output, known from the spec.</summary>
+    public (int Channels, int Height, int Width) CoreShape => (Spec.Channels[^1], _maps[^1].Height, _maps[^1].Width);
 
-    /// <summary>Stimulus checkers from a core map position to the centre of the stimulus region it sees (both kernels' half-widths).</summary>
-    public double CoreOffset => (Spec.Kernels[0] + Spec.Kernels[1] - 2) / 2.0;
+    /// <summary>Stimulus checkers from a core map position to the centre of the stimulus region it sees: the kernels'
+    /// half-widths less the padding (12 for the reference's 15 and 11).</summary>
+    public double CoreOffset => CoreOffsetOf(Spec);
+
+    /// <summary>Convolutional layers in the core.</summary>
+    public int Depth => _convs.Length;
 
     /// <summary>Whether the convolutions are linear stacks.</summary>
     public bool IsStacked { get; }
@@ -178,7 +208,7 @@ public sealed class BnCnn : RetinaModel
     {
         CheckInput(input);
         using var scope = torch.NewDisposeScope();
-        return AfterConv1(conv1.call(input), observe, null)!.MoveToOuterDisposeScope();
+        return AfterConv1(Conv1(input), observe, null)!.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -202,8 +232,12 @@ public sealed class BnCnn : RetinaModel
     /// (only when <see cref="CanSlide"/>).</summary>
     internal Tensor SlidingConv1(Tensor frames)
     {
-        var first = (FastConv2d)conv1;
+        var first = (FastConv2d)_convs[0];
         var movie = frames.to(first.Weight.dtype);
+        // A padded first layer is a valid one over zero-padded frames.
+        int pad = PaddingOf(Spec, 0);
+        if (pad > 0) movie = nn.functional.pad(movie, [pad, pad, pad, pad]);
+        int height = Spec.Height + 2 * pad, width = Spec.Width + 2 * pad;
         Tensor x;
         if (torch.is_grad_enabled() && first.Weight.requires_grad)
             x = FftConvolution.Sliding(movie, first.Weight, first.Bias);
@@ -211,10 +245,10 @@ public sealed class BnCnn : RetinaModel
         {
             // Probes call this chunk after chunk with the same weights: keep the kernel's spectrum while they stay the same.
             long length = FftConvolution.ChunkLength(Spec.History);
-            if (_sliding is null || !_sliding.Matches(first.Weight, length, Spec.Height, Spec.Width))
+            if (_sliding is null || !_sliding.Matches(first.Weight, length, height, width))
             {
                 _sliding?.Dispose();
-                _sliding = new SlidingKernel(first.Weight, length, Spec.Height, Spec.Width);
+                _sliding = new SlidingKernel(first.Weight, length, height, width);
             }
             x = FftConvolution.Sliding(movie, _sliding, first.Bias);
         }
@@ -255,19 +289,29 @@ public sealed class BnCnn : RetinaModel
     }
 
     /// <summary>The first convolution of stimulus windows <c>(B, History, H, W)</c>.</summary>
-    internal Tensor Conv1(Tensor input) => conv1.call(input);
+    internal Tensor Conv1(Tensor input) => Conv(0, input);
+
+    /// <summary>Layer <paramref name="layer"/>'s convolution (0-based), after its zero padding.</summary>
+    private Tensor Conv(int layer, Tensor input)
+    {
+        int pad = PaddingOf(Spec, layer);
+        return _convs[layer].call(pad > 0 ? nn.functional.pad(input, [pad, pad, pad, pad]) : input);
+    }
 
     /// <summary>The core after the first convolution, up to relu2 (the maps the readout reads); null once
     /// <paramref name="last"/> has been reported.</summary>
     internal Tensor? CoreAfterConv1(Tensor conv1Output, Action<string, Tensor>? observe, string? last)
     {
         var x = conv1Output;
-        if (Step("conv1", x, observe, last)) return null;
-        if (Step("bn1", x = bn1.call(x), observe, last)) return null;
-        if (Step("relu1", x = nn.functional.relu(noise1.call(x)), observe, last)) return null;
-        if (Step("conv2", x = conv2.call(x), observe, last)) return null;
-        if (Step("bn2", x = bn2.call(x), observe, last)) return null;
-        if (Step("relu2", x = nn.functional.relu(noise2.call(x)), observe, last)) return null;
+        for (int i = 0; i < _convs.Length; i++)
+        {
+            if (i > 0 && Step(_layers[3 * i], x = Conv(i, x), observe, last)) return null;
+            if (i == 0 && Step(_layers[0], x, observe, last)) return null;
+            if (Step(_layers[3 * i + 1], x = _bns[i].call(x), observe, last)) return null;
+            x = _noises[i].call(x);
+            x = Spec.Nonlinearity == CoreNonlinearity.Elu ? nn.functional.elu(x, 1.0) : nn.functional.relu(x);
+            if (Step(_layers[3 * i + 2], x, observe, last)) return null;
+        }
         return x;
     }
 
@@ -291,16 +335,16 @@ public sealed class BnCnn : RetinaModel
     {
         if (!IsStacked) throw new InvalidOperationException("Only a linear-stacked model can be collapsed.");
         var collapsed = new BnCnn(Spec with { Kind = ModelKind.BnCnn }, stacked: false, absoluteScale: true);
-        var device = bn1.Shift.device;
+        var device = _bns[0].Shift.device;
         collapsed.to(device);
         using var noGrad = torch.no_grad();
         var source = state_dict();
         var target = collapsed.state_dict();
         foreach (var (key, value) in source)
-            if (!key.StartsWith("conv1.", StringComparison.Ordinal) && !key.StartsWith("conv2.", StringComparison.Ordinal))
+            if (!key.StartsWith("conv", StringComparison.Ordinal))
                 target[key].copy_(value);
-        CopyConv(((LinearStackedConv2d)conv1).Collapse(), (FastConv2d)collapsed.conv1);
-        CopyConv(((LinearStackedConv2d)conv2).Collapse(), (FastConv2d)collapsed.conv2);
+        for (int i = 0; i < _convs.Length; i++)
+            CopyConv(((LinearStackedConv2d)_convs[i]).Collapse(), (FastConv2d)collapsed._convs[i]);
         collapsed.train(training);
         return collapsed;
 
@@ -312,15 +356,16 @@ public sealed class BnCnn : RetinaModel
         }
     }
 
-    private static CellReadout ConvolutionalReadout(ModelSpec spec, int channels, int h2, int w2)
+    private static CellReadout ConvolutionalReadout(ModelSpec spec, int channels, int h2, int w2, double coreOffset)
     {
         var positions = spec.CellPositions ?? throw new ArgumentException("A convolutional readout needs CellPositions (receptive-field centres).");
         if (positions.Count != spec.Cells)
             throw new ArgumentException($"{positions.Count} cell positions for {spec.Cells} cells.");
         int mapH = h2 - spec.ReadoutKernel + 1, mapW = w2 - spec.ReadoutKernel + 1;
         if (mapH < 1 || mapW < 1) throw new ArgumentException($"Readout kernel {spec.ReadoutKernel} is larger than the {h2}x{w2} maps.");
-        // A map position sees stimulus rows [m, m + sum(K) - 3]; its centre is m + (sum(K) - 3) / 2.
-        double offset = (spec.Kernels[0] + spec.Kernels[1] + spec.ReadoutKernel - 3) / 2.0;
+        // A readout-map position m sees the core's maps from m to m + K_r - 1, centred at m + (K_r - 1) / 2, which see the
+        // stimulus around that plus the core's offset (for the reference's valid 15, 11 and 11: m + (15 + 11 + 11 - 3) / 2).
+        double offset = coreOffset + (spec.ReadoutKernel - 1) / 2.0;
         long Clamp(double v, int size) => Math.Clamp((long)Math.Round(v - offset), 0, size - 1);
         return new CellReadout(channels, spec.ReadoutKernel,
             positions.Select(p => Clamp(p.Row, mapH)).ToList(), positions.Select(p => Clamp(p.Column, mapW)).ToList(),

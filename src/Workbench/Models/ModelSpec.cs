@@ -61,11 +61,18 @@ public sealed record ModelSpec
     /// <summary>Number of cells predicted.</summary>
     public int Cells { get; init; } = 5;
 
-    /// <summary>Channels of the convolutional layers.</summary>
+    /// <summary>Channels of the convolutional layers, one entry per layer (the core's depth; the reference has two).</summary>
     public IReadOnlyList<int> Channels { get; init; } = [8, 8];
 
-    /// <summary>Kernel sizes of the convolutional layers.</summary>
+    /// <summary>Kernel sizes of the convolutional layers, one per entry of <see cref="Channels"/>.</summary>
     public IReadOnlyList<int> Kernels { get; init; } = [15, 11];
+
+    /// <summary>Zero padding (checkers on every side) of each convolutional layer; null: none, the reference's valid
+    /// convolutions. Padding keeps a deeper core's maps from shrinking (openretina pads its cores).</summary>
+    public IReadOnlyList<int>? Padding { get; init; }
+
+    /// <summary>The nonlinearity after each convolutional layer's batch norm.</summary>
+    public CoreNonlinearity Nonlinearity { get; init; } = CoreNonlinearity.Relu;
 
     /// <summary>Batch-norm statistics of the convolutional layers.</summary>
     [JsonConverter(typeof(JsonStringEnumConverter))]

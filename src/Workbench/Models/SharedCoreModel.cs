@@ -14,12 +14,11 @@ namespace Workbench.Models;
 /// <see cref="For(string)"/> gives one recording's model (a <see cref="BnCnn"/> that uses this core's own modules, not a copy) to
 /// train, evaluate or transfer from.</para>
 /// <para>Readouts are per cell (factorized or Gaussian): a dense readout's output batch norm would be a second per-recording
-/// state. Weights are saved as <c>conv1.…</c>, <c>bn1.…</c>, <c>conv2.…</c>, <c>bn2.…</c> (the core, as in a
-/// <see cref="BnCnn"/>) and <c>readouts.{id}.…</c>.</para>
+/// state. Weights are saved as <c>conv1.…</c>, <c>bn1.…</c>, <c>conv2.…</c>, … (the core, as in a <see cref="BnCnn"/>) and
+/// <c>readouts.{id}.…</c>.</para>
 /// </remarks>
 public sealed class SharedCoreModel : RetinaModel
 {
-    private static readonly string[] Layers = ["conv1", "bn1", "relu1", "conv2", "bn2", "relu2", "readout"];
     private readonly BnCnn[] _views; // not registered: their modules are registered here, each once
     private readonly int[] _starts;
 
@@ -54,9 +53,7 @@ public sealed class SharedCoreModel : RetinaModel
             _views[i] = i == 0 ? new BnCnn(view) : new BnCnn(view, _views[0]);
             _starts[i] = start;
         }
-        string[] coreNames = ["conv1", "bn1", "noise1", "conv2", "bn2", "noise2"];
-        var core = _views[0].CoreModules();
-        for (int i = 0; i < coreNames.Length; i++) register_module(coreNames[i], core[i]);
+        foreach (var (name, module) in _views[0].CoreModules()) register_module(name, module);
         var readouts = new TorchSharp.Modules.ModuleDict<nn.Module<Tensor, Tensor>>();
         for (int i = 0; i < recordings.Count; i++) readouts.Add(recordings[i].Id, _views[i].Readout);
         register_module("readouts", readouts);
@@ -98,7 +95,7 @@ public sealed class SharedCoreModel : RetinaModel
     public double CoreOffset => _views[0].CoreOffset;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> LayerNames => Layers;
+    public override IReadOnlyList<string> LayerNames => _views[0].LayerNames;
 
     /// <inheritdoc/>
     public override bool StartsAtMeanRates => true;

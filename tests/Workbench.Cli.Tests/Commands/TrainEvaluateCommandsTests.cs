@@ -97,6 +97,32 @@ public class TrainEvaluateCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Train_WithOpenretinasCore_RecordsIt_ResumesWithIt_AndEvaluates()
+    {
+        string data = _dir.File("tiny");
+        string run = _dir.File("run");
+        Assert.Equal(0, WorkbenchProcess.Run(_dir.Path, "simulate", "--preset", "tiny", "--seed", "4", "--out", data).ExitCode);
+        string file = Path.Combine(data, "naturalscene.h5");
+
+        var train = WorkbenchProcess.Run(_dir.Path, "train", "--data", file, "--model", "core-readout", "--readout", "gaussian", "--architecture", "openretina",
+            "--channels", "8,12", "--quick", "--seed", "1", "--threads", "2", "--out", run);
+        Assert.True(train.ExitCode == 0, train.StandardOutput + train.StandardError);
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "best.weights.json")))!["spec"]!;
+        Assert.Equal([8, 12], spec["channels"]!.AsArray().Select(c => c!.GetValue<int>()));
+        Assert.Equal([0, 2], spec["padding"]!.AsArray().Select(c => c!.GetValue<int>()));
+        Assert.Equal("Elu", spec["nonlinearity"]!.GetValue<string>());
+        Assert.Equal("PerChannel", spec["batchNorm"]!.GetValue<string>());
+
+        // Resumed without core options: the run's own core (the default one would not fit its weights).
+        var resumed = WorkbenchProcess.Run(_dir.Path, "train", "--data", file, "--model", "core-readout", "--epochs", "3", "--batches-per-epoch", "10",
+            "--seed", "1", "--threads", "2", "--out", run, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.StandardOutput + resumed.StandardError);
+        Assert.Contains("epoch 3/3 done", resumed.StandardError);
+        var evaluate = WorkbenchProcess.Run(_dir.Path, "evaluate", run);
+        Assert.True(evaluate.ExitCode == 0, evaluate.StandardOutput + evaluate.StandardError);
+    }
+
+    [Fact]
     public void Transfer_FitsANewReadoutOnAnotherRetina_AndEvaluates()
     {
         string a = _dir.File("a"), b = _dir.File("b"), core = _dir.File("core"), moved = _dir.File("moved");
@@ -165,6 +191,11 @@ public class TrainEvaluateCommandsTests : IDisposable
     [InlineData("train --data x.h5 --data y.h5 --model ln --out r", "several --data files train a shared core")]
     [InlineData("train --data x.h5 --data y.h5 --model bncnn --readout dense --out r", "takes a per-cell readout")]
     [InlineData("train --data x.h5 --data y.h5 --model bncnn --cells 0 --out r", "--cells picks cells of one file")]
+    [InlineData("train --data x.h5 --model ln --channels 8 --out r", "shape a convolutional core")]
+    [InlineData("train --data x.h5 --model bncnn --channels 8,x --out r", "--channels 8,x: a comma-separated list of positive integers")]
+    [InlineData("train --data x.h5 --model bncnn --padding 0,-1 --out r", "--padding 0,-1: a comma-separated list of integers ≥ 0")]
+    [InlineData("train --data x.h5 --model bncnn --architecture resnet --out r", "--architecture resnet: use paper or openretina")]
+    [InlineData("train --data x.h5 --model bncnn --nonlinearity tanh --out r", "--nonlinearity tanh: use relu or elu")]
     [InlineData("transfer --data x.h5 --out r", "--core RUN is required")]
     [InlineData("transfer --core nowhere --data x.h5 --out r", "--core nowhere: no such checkpoint")]
     [InlineData("transfer --core c --data x.h5 --out r --minutes 0", "--minutes 0: a positive number")]
