@@ -32,7 +32,7 @@ public sealed class TrainCommand : ICommand
                                [--calibrate-output] [--quick] [--resume]
 
         Reads the training split of FILE (deep-retina layout), normalised with its own statistics, and fits the model
-        with Adam on the Poisson loss (L2 1e-3 as weight decay, L1 1e-4 on the output), validating on contiguous
+        with Adam on the Poisson loss (L2 1e-3 as weight decay, L1 5e-4 on the mean output rate), validating on contiguous
         held-out blocks (10 %), lowering the learning rate on plateaus of the validation correlation and stopping early.
         RUN receives config.json, history.csv/json, best.weights (+ .json sidecar: architecture, normalisation, cells,
         data provenance), last/ (to resume) and result.json. revcor-ln is fitted by reverse correlation (no epochs).

@@ -16,4 +16,8 @@ public static class Losses
         LossKind.Mse => (predicted - target).square().mean(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown loss."),
     };
+
+    /// <summary>The output-activity penalty: <paramref name="weight"/> times the mean |rate| over batch and cells, so one
+    /// weight carries over between batch sizes and recordings of any number of cells (<see cref="TrainingOptions.L1"/>).</summary>
+    public static Tensor OutputL1(Tensor predicted, double weight) => weight * predicted.abs().mean();
 }

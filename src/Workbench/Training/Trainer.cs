@@ -338,7 +338,7 @@ public static class Trainer
             optimizer.zero_grad();
             var predicted = batchModel.Predict(inputs, history);
             var data = Losses.Compute(options.Loss, predicted, targets);
-            var loss = options.L1 > 0 ? data + options.L1 * predicted.abs().sum() / predicted.shape[0] : data;
+            var loss = options.L1 > 0 ? data + Losses.OutputL1(predicted, options.L1) : data;
             if (batchModel.Regularisation() is { } penalty) loss = loss + penalty;
             double value = data.item<float>(), total = loss.item<float>();
             if (!double.IsFinite(value) || !double.IsFinite(total))
