@@ -59,7 +59,8 @@ public sealed class EvaluateCommand : ICommand
         if (model is SharedCoreModel shared) return EvaluateShared(a, shared, info, weights, run, runtime.Device);
         string data = a.Option("data") ?? info.Data?.Source
             ?? throw new UsageException($"workbench {Name}: {weights} does not say which file it was trained on; pass --data FILE.");
-        var evaluation = Score(model, $"{info.Spec.Kind} ({run})", data, info.Cells, info.Normalisation, info.Data?.RateDataset, info.Spec, weights, runtime.Device);
+        var evaluation = Score(model, $"{info.Spec.Kind} ({run})", data, info.Cells, info.Normalisation, info.Data?.RateDataset, info.Spec, weights, runtime.Device,
+            pytorch ? run : null);
         if (a.Option("json") is { } json)
         {
             JsonFiles.Write(json, new { evaluation.Model, evaluation.Data, evaluation.MeanCorrelation, evaluation.MeanFeve, evaluation.MeanCeiling, evaluation.FractionOfCeiling, evaluation.Cells });
@@ -70,15 +71,25 @@ public sealed class EvaluateCommand : ICommand
 
     /// <summary>Scores <paramref name="model"/> on <paramref name="data"/>'s test split (those cells, that normalisation) and prints the table.</summary>
     private static ModelEvaluation Score(RetinaModel model, string name, string data, IReadOnlyList<Workbench.Data.CellInfo> cells,
-        Workbench.Data.StimulusNormalisation? normalisation, string? rateDataset, ModelSpec spec, string weights, TorchSharp.torch.Device device)
+        Workbench.Data.StimulusNormalisation? normalisation, string? rateDataset, ModelSpec spec, string weights, TorchSharp.torch.Device device, string? describedBy = null)
     {
-        using var test = DeepRetinaFile.Read(data, "test", new DeepRetinaReadOptions
+        Workbench.Data.Recording read;
+        try
         {
-            Cells = cells.Select(c => c.Index).ToList(),
-            Normalisation = normalisation,
-            Normalise = normalisation is not null,
-            RateBinMs = RateBinOf(rateDataset),
-        });
+            read = DeepRetinaFile.Read(data, "test", new DeepRetinaReadOptions
+            {
+                Cells = cells.Select(c => c.Index).ToList(),
+                Normalisation = normalisation,
+                Normalise = normalisation is not null,
+                RateBinMs = RateBinOf(rateDataset),
+            });
+        }
+        catch (ArgumentException e)
+        {
+            // The cells, normalisation and rate bin asked of the file are the sidecar's: name it too, it may be the damaged one.
+            throw new ArgumentException($"{e.Message} (The cells, normalisation and rate bin asked of it come from {describedBy ?? Checkpoint.SidecarOf(weights)}: that file may be damaged, or belong to another recording.)", e);
+        }
+        using var test = read;
         if (test.Height != spec.Height || test.Width != spec.Width)
             throw new InvalidDataException($"{Checkpoint.SidecarOf(weights)} describes a model of {spec.Height}x{spec.Width} stimuli, " +
                 $"but {data} holds {test.Height}x{test.Width} frames: another recording, or a damaged sidecar.");

@@ -121,7 +121,7 @@ public static class Checkpoint
         }
         try
         {
-            CheckCompatible(path, model, entries);
+            CheckCompatible(path, model, entries, SidecarOf(path));
             LoadChecked(model, path);
             if (device is not null) model.to(device);
             model.eval();
@@ -164,7 +164,11 @@ public static class Checkpoint
             throw new InvalidDataException($"{path}: {string.Join(", ", bad)} hold{(bad.Count == 1 ? "s" : "")} NaN or infinite values; the file is damaged.");
     }
 
-    private static void CheckCompatible(string path, RetinaModel model, IReadOnlyList<WeightsEntry> entries)
+    /// <param name="path">The weights file.</param>
+    /// <param name="model">The model they must fit.</param>
+    /// <param name="entries">The file's entries.</param>
+    /// <param name="sidecar">The sidecar that described the model, when it was built from one: either file may be the damaged one, so the message names both.</param>
+    private static void CheckCompatible(string path, RetinaModel model, IReadOnlyList<WeightsEntry> entries, string? sidecar = null)
     {
         var stored = new Dictionary<string, WeightsEntry>();
         foreach (var e in entries)
@@ -179,6 +183,8 @@ public static class Checkpoint
         }
         problems.AddRange(stored.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"unexpected {k}"));
         if (problems.Count > 0)
-            throw new InvalidDataException($"{path}: the weights do not fit {model.Spec.Kind} ({model.Spec.Cells} cells): {string.Join("; ", problems)}.");
+            throw new InvalidDataException(sidecar is null
+                ? $"{path}: the weights do not fit {model.Spec.Kind} ({model.Spec.Cells} cells): {string.Join("; ", problems)}."
+                : $"{path}: the weights do not fit the {model.Spec.Kind} ({model.Spec.Cells} cells) that {sidecar} describes (one of the two is damaged, or they belong to different models): {string.Join("; ", problems)}.");
     }
 }
