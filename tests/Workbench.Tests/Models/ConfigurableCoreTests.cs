@@ -70,7 +70,7 @@ public class ConfigurableCoreTests
         model.eval();
         using var frames = torch.randn(30, 20, 20);
         var movie = model.MovieActivations(frames, ["conv1", "elu3"]);
-        using var windows = frames.unfold(0, 8, 1).permute(0, 3, 1, 2).contiguous();
+        using var windows = MovieWindows.Of(frames, 8);
         var each = model.Activations(windows, ["conv1", "elu3"]);
         // The movie path pads the frames and convolves in space-time (FFT); the windows path pads each window.
         Assert.True(movie["conv1"].allclose(each["conv1"], rtol: 1e-4, atol: 1e-4));

@@ -41,7 +41,7 @@ public class MovieActivationsTests
         var frames = randn(300, Size, Size).narrow(0, 37, 250);
 
         var movie = model.MovieActivations(frames);
-        var windowed = model.Activations(Windows(frames, 40));
+        var windowed = model.Activations(MovieWindows.Of(frames, 40));
 
         foreach (string layer in model.LayerNames.Append("output"))
             AssertClose(movie[layer], windowed[layer], $"{kind} {layer}");
@@ -63,7 +63,7 @@ public class MovieActivationsTests
         var early = model.MovieActivations(frames, [first], rates: false);
 
         Assert.False(early.ContainsKey("output"), $"{kind}: rates were returned though not asked for");
-        AssertClose(early[first], model.Activations(Windows(frames, 40), [first])[first], $"{kind} {first} without rates");
+        AssertClose(early[first], model.Activations(MovieWindows.Of(frames, 40), [first])[first], $"{kind} {first} without rates");
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class MovieActivationsTests
         weight.mul_(-2);
         var after = model.MovieActivations(frames, ["conv1"])["conv1"];
 
-        AssertClose(after, model.Activations(Windows(frames, 40), ["conv1"])["conv1"], "after the change");
+        AssertClose(after, model.Activations(MovieWindows.Of(frames, 40), ["conv1"])["conv1"], "after the change");
         Assert.True((after - before).abs().max().item<float>() > 0.1, "the kept kernel spectrum was used after the weights changed");
     }
 
@@ -102,7 +102,6 @@ public class MovieActivationsTests
         Assert.Contains($"(T >= 40, {Size}, {Size}), got [30, {Size}, {Size}]", error.Message);
     }
 
-    private static Tensor Windows(Tensor frames, int history) => frames.unfold(0, history, 1).permute(0, 3, 1, 2).contiguous();
 
     private static void AssertClose(Tensor actual, Tensor expected, string what)
     {

@@ -71,7 +71,7 @@ public class SharedCoreModelTests(ITestOutputHelper output)
         model.eval();
         using var frames = torch.randn(40, 14, 14);
         var movie = model.MovieActivations(frames, ["relu2", "readout"]);
-        using var windows = frames.unfold(0, 10, 1).permute(0, 3, 1, 2).contiguous();
+        using var windows = MovieWindows.Of(frames, 10);
         var each = model.Activations(windows, ["relu2", "readout"]);
         Assert.True(movie["output"].allclose(each["output"], rtol: 1e-4, atol: 1e-5));
         Assert.True(movie["readout"].allclose(each["readout"], rtol: 1e-4, atol: 1e-5));

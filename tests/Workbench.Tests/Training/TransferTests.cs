@@ -16,7 +16,7 @@ public class TransferTests(ITestOutputHelper output)
 {
     /// <summary>The mean test r both arms of the curve must pass on 15 s of planted data (an untrained model scores about 0;
     /// measured 0.34 transferred, 0.42 from scratch).</summary>
-    private const double TransferredFloor = 0.2;
+    private const double LearnedFloor = 0.2;
 
     private static readonly TrainingOptions Options = new()
     {
@@ -79,8 +79,8 @@ public class TransferTests(ITestOutputHelper output)
         // cores alone. On these planted linear cells a model trained from scratch on 15 s is as good or better (measured
         // 0.42 against 0.34); before both arms had that start, scratch began at the map's middle and reached 0.09. Whether a
         // transferred core pays off is measured on the simulator's nonlinear cells (README, "Transfer"), not asserted here.
-        Assert.True(curve.Points[0].Transferred.MeanCorrelation > TransferredFloor, $"transferred {curve.Points[0].Transferred.MeanCorrelation:F3}");
-        Assert.True(curve.Points[0].Scratch.MeanCorrelation > TransferredFloor, $"scratch {curve.Points[0].Scratch.MeanCorrelation:F3}");
+        Assert.True(curve.Points[0].Transferred.MeanCorrelation > LearnedFloor, $"transferred {curve.Points[0].Transferred.MeanCorrelation:F3}");
+        Assert.True(curve.Points[0].Scratch.MeanCorrelation > LearnedFloor, $"scratch {curve.Points[0].Scratch.MeanCorrelation:F3}");
         Assert.Throws<ArgumentException>(() => TransferCurve.Measure(core, second, test, [0], options));
     }
 
