@@ -164,12 +164,23 @@ public sealed class HistoryWindows : IDisposable
                     target.copy_(window);
             }
         }
-        using var idx = torch.tensor(indices.ToArray(), torch.int64);
-        using var bins = idx + History;
-        var targets = Recording.Rates.index_select(0, bins);
+        var targets = Targets(indices);
         if (device is not null && device.type != DeviceType.CPU)
             return (inputs.to(device, disposeAfter: true), targets.to(device, disposeAfter: true));
         return (inputs, targets);
+    }
+
+    /// <summary>The response bins the windows <paramref name="indices"/> predict, <c>(B, N)</c> (bin k + History for
+    /// window k), on <paramref name="device"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside <c>[0, Count)</c>.</exception>
+    public torch.Tensor Targets(ReadOnlySpan<long> indices, torch.Device? device = null)
+    {
+        foreach (long i in indices)
+            if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), i, $"Window index outside [0, {Count}).");
+        using var idx = torch.tensor(indices.ToArray(), torch.int64);
+        using var bins = idx + History;
+        var targets = Recording.Rates.index_select(0, bins);
+        return device is not null && device.type != DeviceType.CPU ? targets.to(device, disposeAfter: true) : targets;
     }
 
     /// <summary>

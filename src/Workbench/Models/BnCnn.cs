@@ -224,6 +224,37 @@ public sealed class BnCnn : RetinaModel
         return AfterConv1(SlidingConv1(frames), observe, last)?.MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc/>
+    /// <remarks>When the first layer runs through FFTs (float32 on the CPU, <see cref="Convolutions.Algorithm"/>), every
+    /// frame of the stimulus is transformed once (<see cref="FrameSpectra"/>) and each batch gathers its windows' spectra,
+    /// instead of gathering their frames and transforming every frame of every window again. Not for stacked models, nor
+    /// when the spectra would take more than <see cref="FrameSpectraLimitBytes"/>.</remarks>
+    internal override WindowPredictor? PredictorFor(Recording recording, Device device)
+    {
+        var first = (FastConv2d)_convs[0];
+        int pad = PaddingOf(Spec, 0);
+        long height = recording.Height + 2 * pad, width = recording.Width + 2 * pad;
+        if (IsStacked || !UseFrameSpectra || device.type != DeviceType.CPU || recording.Stimulus.device_type != DeviceType.CPU
+            || recording.Stimulus.dtype != first.Weight.dtype || recording.Height != Spec.Height || recording.Width != Spec.Width
+            || !Convolutions.UsesFft(first.Weight, height, width)
+            || FrameSpectra.BytesFor(recording.Frames, height, width) > FrameSpectraLimitBytes)
+            return null;
+        var spectra = new FrameSpectra(recording.Stimulus, pad);
+        return new WindowPredictor(starts =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = FftConvolution.Conv2dOfSpectra(spectra.Windows(starts, Spec.History), first.Weight, first.Bias, height, width);
+            return AfterConv1(x, null, null)!.MoveToOuterDisposeScope();
+        }, spectra);
+    }
+
+    /// <summary>The most memory <see cref="PredictorFor"/> spends on a stimulus's frame spectra (about the stimulus's own
+    /// size in float32); longer stimuli train from gathered frames.</summary>
+    public const long FrameSpectraLimitBytes = 4L << 30;
+
+    /// <summary>Whether training may use frame spectra at all (tests compare the two routes).</summary>
+    internal static bool UseFrameSpectra { get; set; } = true;
+
     /// <summary>Whether <see cref="SlidingConv1"/> applies: not stacked, not forced to direct convolutions, enough windows.</summary>
     internal bool CanSlide(Tensor frames) =>
         !IsStacked && Convolutions.Algorithm != ConvolutionAlgorithm.Direct && frames.shape[0] - Spec.History + 1 >= MinimumSlidingWindows;

@@ -142,6 +142,13 @@ public abstract class RetinaModel : nn.Module<Tensor, Tensor>
     protected (int Row, int Column) InputOrigin(Tensor input) =>
         input.shape[2] == Spec.Height && input.shape[3] == Spec.Width || InputRegion is not { } r ? (0, 0) : (r.Row, r.Column);
 
+    /// <summary>
+    /// For training on <paramref name="recording"/>: a route to the rates of windows named by their first frames that
+    /// needs no gathering of the windows, or null when this model has none (the trainer then gathers them). Its numbers
+    /// must be <see cref="Predict"/>'s on the gathered windows, to float rounding.
+    /// </summary>
+    internal virtual WindowPredictor? PredictorFor(Data.Recording recording, Device device) => null;
+
     /// <summary>Whether predictions also need the cells' recorded spike counts in the preceding bins (the GLM).</summary>
     public virtual bool NeedsSpikeHistory => false;
 

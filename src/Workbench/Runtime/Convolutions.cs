@@ -61,6 +61,16 @@ public static class Convolutions
     /// <summary>The operation-count ratio above which <see cref="PrefersFft"/> picks the FFT.</summary>
     public const double FftAdvantage = 10;
 
+    /// <summary>Whether <see cref="Conv2d(Tensor, Tensor, Tensor?)"/> of <paramref name="weight"/> over maps of
+    /// <paramref name="height"/>×<paramref name="width"/> goes through <see cref="FftConvolution"/>.</summary>
+    internal static bool UsesFft(Tensor weight, long height, long width) =>
+        Routable(weight) && weight.dim() == 4 && Algorithm switch
+        {
+            ConvolutionAlgorithm.Fft => true,
+            ConvolutionAlgorithm.Direct => false,
+            _ => PrefersFft([1, weight.shape[1], height, width], weight.shape),
+        };
+
     private static bool UsesFft(Tensor input, Tensor weight) =>
         Routable(input) && input.dim() == 4 && weight.dim() == 4 && Algorithm switch
         {

@@ -123,8 +123,9 @@ public static class Trainer
     /// <summary>What trains on one recording: the model its batches run through, the data, and the crop they are gathered with.</summary>
     private sealed record PartSource(RetinaModel Model, Recording Recording, StimulusRegion? Crop);
 
-    /// <summary>One recording during a run: its model, windows and split.</summary>
-    private sealed record Part(RetinaModel Model, Recording Recording, HistoryWindows Windows, TimeSplit Split);
+    /// <summary>One recording during a run: its model, windows and split, and the model's own route to training batches
+    /// (<see cref="RetinaModel.PredictorFor"/>), if it has one.</summary>
+    private sealed record Part(RetinaModel Model, Recording Recording, HistoryWindows Windows, TimeSplit Split, WindowPredictor? Predictor);
 
     private static TrainingResult Run(RetinaModel model, IReadOnlyList<PartSource> sources, TrainingOptions options, TrainingContext context)
     {
@@ -136,14 +137,19 @@ public static class Trainer
             foreach (var source in sources)
             {
                 var windows = new HistoryWindows(source.Recording, options.History, source.Crop);
+                var predictor = source.Model.NeedsSpikeHistory ? null : source.Model.PredictorFor(source.Recording, context.Device);
                 parts.Add(new Part(source.Model, source.Recording, windows,
-                    TimeSplit.Blocks(windows.Count, options.History, options.ValidationFraction, options.ValidationBlocks)));
+                    TimeSplit.Blocks(windows.Count, options.History, options.ValidationFraction, options.ValidationBlocks), predictor));
             }
             return Run(model, parts, options, context);
         }
         finally
         {
-            foreach (var part in parts) part.Windows.Dispose();
+            foreach (var part in parts)
+            {
+                part.Windows.Dispose();
+                part.Predictor?.Dispose();
+            }
         }
     }
 
@@ -332,11 +338,21 @@ public static class Trainer
             using var scope = torch.NewDisposeScope();
             string note = injection?.ApplyIfDue(model, epoch, b + 1) == true ? " " + injection.Note : "";
             var (part, indices) = batches[b];
-            var (batchModel, windows) = (parts[part].Model, parts[part].Windows);
-            var (inputs, targets) = windows.ReusedBatch(indices, context.Device);
-            var history = batchModel.NeedsSpikeHistory ? windows.SpikeHistory(indices, context.Device) : null;
-            optimizer.zero_grad();
-            var predicted = batchModel.Predict(inputs, history);
+            var (batchModel, windows, fast) = (parts[part].Model, parts[part].Windows, parts[part].Predictor);
+            Tensor predicted, targets;
+            if (fast is not null)
+            {
+                targets = windows.Targets(indices, context.Device);
+                optimizer.zero_grad();
+                predicted = fast.Predict(indices);
+            }
+            else
+            {
+                (var inputs, targets) = windows.ReusedBatch(indices, context.Device);
+                var history = batchModel.NeedsSpikeHistory ? windows.SpikeHistory(indices, context.Device) : null;
+                optimizer.zero_grad();
+                predicted = batchModel.Predict(inputs, history);
+            }
             var data = Losses.Compute(options.Loss, predicted, targets);
             var loss = options.L1 > 0 ? data + Losses.OutputL1(predicted, options.L1) : data;
             if (batchModel.Regularisation() is { } penalty) loss = loss + penalty;
@@ -387,15 +403,27 @@ public static class Trainer
         {
             var predictions = new List<Tensor>();
             var targets = new List<Tensor>();
-            foreach (var batch in WindowBatches.InOrder(part.Split.Validation, Math.Max(options.BatchSize, 512)))
-            {
-                // A scope per batch frees the windows and every intermediate activation before the next batch.
-                using var batchScope = torch.NewDisposeScope();
-                var (inputs, target) = part.Windows.ReusedBatch(batch, device);
-                var history = part.Model.NeedsSpikeHistory ? part.Windows.SpikeHistory(batch, device) : null;
-                predictions.Add(part.Model.Predict(inputs, history).cpu().MoveToOuterDisposeScope());
-                targets.Add(target.cpu().MoveToOuterDisposeScope());
-            }
+            int chunk = Math.Max(options.BatchSize, 512);
+            if (part.Model.NeedsSpikeHistory)
+                foreach (var batch in WindowBatches.InOrder(part.Split.Validation, chunk))
+                {
+                    // A scope per batch frees the windows and every intermediate activation before the next batch.
+                    using var batchScope = torch.NewDisposeScope();
+                    var (inputs, target) = part.Windows.ReusedBatch(batch, device);
+                    predictions.Add(part.Model.Predict(inputs, part.Windows.SpikeHistory(batch, device)).cpu().MoveToOuterDisposeScope());
+                    targets.Add(target.cpu().MoveToOuterDisposeScope());
+                }
+            else
+                // The validation blocks are runs of consecutive windows: the model runs over their frames, computing what
+                // overlapping windows share once (RetinaModel.PredictMovie; the BN-CNN's first layer once per frame).
+                foreach (var range in part.Split.Validation)
+                    for (long first = range.Start; first < range.End; first += chunk)
+                    {
+                        using var batchScope = torch.NewDisposeScope();
+                        long windows = Math.Min(chunk, range.End - first);
+                        predictions.Add(part.Model.PredictMovie(part.Windows.Frames(first, windows, device)).cpu().MoveToOuterDisposeScope());
+                        targets.Add(part.Recording.Rates.narrow(0, first + part.Windows.History, windows).cpu().MoveToOuterDisposeScope());
+                    }
             var p = torch.cat(predictions, 0);
             var y = torch.cat(targets, 0);
             if (!p.isfinite().all().item<bool>()) return (double.NaN, Enumerable.Repeat(double.NaN, model.Spec.Cells).ToArray(), false);

@@ -86,6 +86,50 @@ public class FftConvolutionTests
         AssertClose(y, expected, "sliding");
     }
 
+    /// <summary>Windows gathered as frame spectra (each frame transformed once) convolve as the windows gathered as pixels:
+    /// forward, weight and bias gradients against float64 direct convolutions, with and without zero padding.</summary>
+    [Theory]
+    [InlineData(0, 40, 8, 15, 32, 32)]  // the tiny preset's first layer
+    [InlineData(0, 6, 3, 5, 12, 9)]     // odd width, small kernel
+    [InlineData(2, 10, 4, 7, 16, 16)]   // a padded first layer
+    public void Conv2dOfFrameSpectra_EqualsTheConvolutionOfTheGatheredWindows(int padding, int depth, int outChannels, int kernel, int h, int w)
+    {
+        TestTorch.Cpu(seed: 154);
+        using var scope = NewDisposeScope();
+        var movie = randn(200, h, w);
+        long[] starts = [0, 17, 3, 160 - depth + 40, 99, 17];   // repeats and the last window included
+        var k = (randn(outChannels, depth, kernel, kernel) / Math.Sqrt(depth * kernel * kernel)).requires_grad_(true);
+        var b = randn(outChannels).requires_grad_(true);
+        using var spectra = new FrameSpectra(movie, padding);
+        var g = randn(starts.Length, outChannels, h + 2 * padding - kernel + 1, w + 2 * padding - kernel + 1);
+
+        var y = FftConvolution.Conv2dOfSpectra(spectra.Windows(starts, depth), k, b, spectra.Height, spectra.Width);
+        y.backward([g]);
+
+        // Oracle: the windows' frames gathered, zero-padded, and convolved in float64 by libtorch's direct kernel.
+        var windows = stack(starts.Select(s => movie.narrow(0, s, depth)).ToArray()).to(float64);
+        if (padding > 0) windows = nn.functional.pad(windows, [padding, padding, padding, padding]);
+        var (k64, b64) = (Leaf(k), Leaf(b));
+        var y64 = nn.functional.conv2d(windows, k64, b64);
+        y64.backward([g.to(float64)]);
+        Assert.Equal(y64.shape, y.shape);
+        AssertClose(y, y64, "forward");
+        AssertClose(k.grad!, k64.grad!, "weight gradient");
+        AssertClose(b.grad!, b64.grad!, "bias gradient");
+    }
+
+    [Fact]
+    public void FrameSpectra_RefuseWindowsOutsideTheMovie_AndSpectraOfTheWrongShape()
+    {
+        using var scope = NewDisposeScope();
+        using var spectra = new FrameSpectra(zeros(50, 8, 8));
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => spectra.Windows([0, 45], 6));
+        Assert.Contains("from frame 45 is not inside the movie's 50 frames", outside.Message);
+        var shape = Assert.Throws<ArgumentException>(() => FftConvolution.Conv2dOfSpectra(spectra.Windows([0], 6), zeros(2, 5, 3, 3), null, 8, 8));
+        Assert.Contains("got spectra [40, 2, 1, 6] and weight [2, 5, 3, 3]", shape.Message);
+        Assert.Throws<ArgumentException>(() => new FrameSpectra(zeros(5, 8)));
+    }
+
     [Fact]
     public void Sliding_RejectsAMovieShorterThanOneWindow()
     {

@@ -2,6 +2,7 @@ using TorchSharp;
 using Workbench.Data;
 using Workbench.Metrics;
 using Workbench.Models;
+using Workbench.Runtime;
 using Workbench.TestSupport;
 using Workbench.Tests.Support;
 using Workbench.Training;
@@ -118,6 +119,80 @@ public class TrainerTests
         Assert.InRange(info.Epoch, 1, 4);
         Assert.True(File.Exists(Path.Combine(dir.File("straight"), "history.csv")));
         Assert.Equal(5, File.ReadAllLines(Path.Combine(dir.File("straight"), "history.csv")).Length);
+    }
+
+    /// <summary>Validation runs each held-out block as one movie (the BN-CNN's first layer once per frame, through a
+    /// space-time transform); its numbers must be those of the same windows gathered and run one by one.</summary>
+    [Theory]
+    [InlineData(ModelKind.BnCnn)]
+    [InlineData(ModelKind.Ln)]
+    public void Validation_OverConsecutiveWindows_EqualsTheWindowsGatheredOneByOne(ModelKind kind)
+    {
+        const double Rounding = 1e-5;   // float32 rounding of two routes to the same sums
+        TestTorch.Cpu(seed: 45);
+        var (recording, _) = PlantedData.LnCells(frames: 3000, size: 12, history: 8, cells: 2);
+        using var _ = recording;
+        using var model = RetinaModels.Create(new ModelSpec { Kind = kind, Height = 12, Width = 12, History = 8, Cells = 2, Channels = [4, 3], Kernels = [5, 3] });
+
+        var result = Trainer.Train(model, recording, Quick with { Epochs = 1 });
+
+        model.eval();
+        using var noGrad = torch.no_grad();
+        using var windows = new HistoryWindows(recording, 8);
+        var indices = result.Split.Validation.SelectMany(r => Enumerable.Range(0, (int)r.Length).Select(i => r.Start + i)).ToArray();
+        Assert.True(result.Split.Validation.Count(r => r.Length > 0) > 1, "the split should hold several validation blocks");
+        var (inputs, targets) = windows.Batch(indices);
+        using var predicted = model.Predict(inputs);
+        var expected = Correlation.PerCell(predicted, targets);
+        var epoch = result.History.Single();
+        Assert.Equal(expected.Length, epoch.CellCorrelations.Count);
+        for (int c = 0; c < expected.Length; c++) Assert.Equal(expected[c], epoch.CellCorrelations[c], Rounding);
+        double loss = Losses.Compute(LossKind.Poisson, predicted, targets).item<float>();
+        Assert.True(Math.Abs(loss - epoch.ValidationLoss) <= Rounding * Math.Abs(loss), $"validation loss {epoch.ValidationLoss}, windows one by one {loss}");
+        inputs.Dispose();
+        targets.Dispose();
+    }
+
+    /// <summary>A BN-CNN whose first layer runs through FFTs trains from the stimulus's frame spectra (each frame
+    /// transformed once) instead of gathered windows: the same run, to float rounding, as from gathered windows.</summary>
+    [Fact]
+    public void BnCnn_TrainedFromFrameSpectra_TrainsAsFromGatheredWindows()
+    {
+        const double Rounding = 1e-4;   // float32 rounding of two routes, carried through 2 epochs of updates
+        var (previousAlgorithm, previousRoute) = (Convolutions.Algorithm, BnCnn.UseFrameSpectra);
+        try
+        {
+            Convolutions.Algorithm = ConvolutionAlgorithm.Fft;   // small test shapes would go direct
+            (TrainingResult Result, float[] Weights) Train(bool spectra)
+            {
+                BnCnn.UseFrameSpectra = spectra;
+                TestTorch.Cpu(seed: 46);
+                var (recording, _) = PlantedData.LnCells(frames: 3000, size: 12, history: 8, cells: 2);
+                using var r = recording;
+                using var model = new BnCnn(new ModelSpec { Kind = ModelKind.BnCnn, Height = 12, Width = 12, History = 8, Cells = 2, Channels = [4, 3], Kernels = [5, 3] });
+                using (var predictor = model.PredictorFor(r, torch.CPU)) Assert.Equal(spectra, predictor is not null);
+                var result = Trainer.Train(model, r, Quick with { Epochs = 2 });
+                return (result, model.parameters().SelectMany(p => p.detach().flatten().data<float>().ToArray()).ToArray());
+            }
+
+            var (fromSpectra, spectraWeights) = Train(spectra: true);
+            var (fromWindows, windowWeights) = Train(spectra: false);
+
+            Assert.Equal(fromWindows.History.Count, fromSpectra.History.Count);
+            for (int e = 0; e < fromWindows.History.Count; e++)
+            {
+                Assert.Equal(fromWindows.History[e].TrainLoss, fromSpectra.History[e].TrainLoss, Rounding);
+                Assert.Equal(fromWindows.History[e].ValidationCorrelation, fromSpectra.History[e].ValidationCorrelation, Rounding);
+            }
+            double scale = windowWeights.Max(Math.Abs);
+            Assert.All(spectraWeights.Zip(windowWeights), p => Assert.True(Math.Abs(p.First - p.Second) <= Rounding * scale, $"weight {p.First} against {p.Second}"));
+            Assert.True(fromSpectra.History[^1].ValidationCorrelation > fromSpectra.InitialValidationCorrelation + 0.1,
+                $"the model learned little: r {fromSpectra.History[^1].ValidationCorrelation}, untrained {fromSpectra.InitialValidationCorrelation}");
+        }
+        finally
+        {
+            (Convolutions.Algorithm, BnCnn.UseFrameSpectra) = (previousAlgorithm, previousRoute);
+        }
     }
 
     [Fact]
