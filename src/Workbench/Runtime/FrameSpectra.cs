@@ -14,25 +14,53 @@ namespace Workbench.Runtime;
 /// (32×32, batch 256, 2 threads, AMD EPYC Zen 4): gathering the windows and the forward and weight-gradient passes
 /// took 63–78 ms a batch from pixels, 40–53 ms from these spectra.</para>
 /// <para>Memory: (H + 2p)·((W + 2p)/2 + 1)·2 floats a frame, about what the frames themselves take (1.06x at 32×32,
-/// 1.04x at 50×50).</para>
+/// 1.04x at 50×50). Movies whose spectra pass 256 MiB are transformed in chunks of frames, so making them needs little
+/// more than the spectra themselves.</para>
 /// </remarks>
 public sealed class FrameSpectra : IDisposable
 {
     /// <summary>Transforms every frame of <paramref name="frames"/> <c>(T, H, W)</c>, zero-padded by
     /// <paramref name="padding"/> on every side first (a padded first layer's input).</summary>
     /// <exception cref="ArgumentException">The frames are not (T, H, W), or the padding is negative.</exception>
-    public FrameSpectra(Tensor frames, int padding = 0)
+    public FrameSpectra(Tensor frames, int padding = 0) : this(frames, padding, ChunkBytes) { }
+
+    /// <summary>As the public constructor, transforming at most <paramref name="chunkBytes"/> of spectra at a time (tests
+    /// reach the chunked path with small movies).</summary>
+    internal FrameSpectra(Tensor frames, int padding, long chunkBytes)
     {
         if (frames.dim() != 3)
             throw new ArgumentException($"Frame spectra take frames (T, H, W); got [{string.Join(", ", frames.shape)}].", nameof(frames));
         if (padding < 0) throw new ArgumentException($"Padding must be ≥ 0; got {padding}.", nameof(padding));
         (Frames, Height, Width) = (frames.shape[0], frames.shape[1] + 2 * padding, frames.shape[2] + 2 * padding);
-        using var scope = torch.NewDisposeScope();
-        var movie = padding > 0 ? nn.functional.pad(frames, [padding, padding, padding, padding]) : frames;
         // (T, H·(W/2 + 1)·2) → (H·(W/2 + 1)·2, T): each frequency's values over time contiguous, so a window's D frames
         // are one run of D values in every row.
-        Spectra = torch.view_as_real(torch.fft.rfft2(movie)).reshape(Frames, Frequencies * 2).t().contiguous().DetachFromDisposeScope();
+        long perChunk = Math.Max(1, chunkBytes / BytesFor(1, Height, Width));
+        if (perChunk >= Frames)
+        {
+            using var scope = torch.NewDisposeScope();
+            Spectra = Transform(frames, padding).t().contiguous().DetachFromDisposeScope();
+            return;
+        }
+        // A long movie in chunks of frames: the transform's temporaries stay small beside the spectra themselves
+        // (transforming it whole would hold three copies at once).
+        Spectra = torch.empty(Frequencies * 2, Frames, dtype: frames.dtype, device: frames.device).DetachFromDisposeScope();
+        for (long first = 0; first < Frames; first += perChunk)
+        {
+            using var scope = torch.NewDisposeScope();
+            long count = Math.Min(perChunk, Frames - first);
+            Spectra.narrow(1, first, count).copy_(Transform(frames.narrow(0, first, count), padding).t());
+        }
     }
+
+    /// <summary>The spectra of <paramref name="frames"/> after zero padding, (T, F·2).</summary>
+    private Tensor Transform(Tensor frames, int padding)
+    {
+        var movie = padding > 0 ? nn.functional.pad(frames, [padding, padding, padding, padding]) : frames;
+        return torch.view_as_real(torch.fft.rfft2(movie)).reshape(frames.shape[0], Frequencies * 2);
+    }
+
+    /// <summary>Spectra are transformed whole up to this size, and in chunks of frames of at most this size beyond it.</summary>
+    private const long ChunkBytes = 256L << 20;
 
     /// <summary>The spectra, <c>(H·(W/2 + 1)·2, T)</c>: row <c>2f</c> the real parts of frequency f, row <c>2f + 1</c> the
     /// imaginary parts, in <c>rfft2</c>'s order of frequencies.</summary>

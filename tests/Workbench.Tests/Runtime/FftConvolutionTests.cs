@@ -118,6 +118,25 @@ public class FftConvolutionTests
         AssertClose(b.grad!, b64.grad!, "bias gradient");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void FrameSpectra_TransformedInChunks_EqualTheWholeMovieTransformed(int padding)
+    {
+        TestTorch.Cpu(seed: 155);
+        using var scope = NewDisposeScope();
+        var movie = randn(103, 10, 7);
+        using var whole = new FrameSpectra(movie, padding);
+        // Chunks of 10 frames: ten of them and a short last one.
+        using var chunked = new FrameSpectra(movie, padding, FrameSpectra.BytesFor(10, 10 + 2 * padding, 7 + 2 * padding));
+        Assert.Equal(new long[] { whole.Frequencies * 2, 103 }, chunked.Spectra.shape);
+        Assert.Equal(0f, (whole.Spectra - chunked.Spectra).abs().max().item<float>());
+        // And the whole movie's are rfft2's of each frame.
+        var frame = padding > 0 ? nn.functional.pad(movie[57], [padding, padding, padding, padding]) : movie[57];
+        var expected = view_as_real(fft.rfft2(frame.to(float64))).flatten();
+        AssertClose(whole.Spectra.select(1, 57), expected, "frame 57's spectrum");
+    }
+
     [Fact]
     public void FrameSpectra_RefuseWindowsOutsideTheMovie_AndSpectraOfTheWrongShape()
     {
