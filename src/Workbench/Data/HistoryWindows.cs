@@ -164,7 +164,7 @@ public sealed class HistoryWindows : IDisposable
                     target.copy_(window);
             }
         }
-        var targets = Targets(indices);
+        var targets = TargetsOf(indices);
         if (device is not null && device.type != DeviceType.CPU)
             return (inputs.to(device, disposeAfter: true), targets.to(device, disposeAfter: true));
         return (inputs, targets);
@@ -177,10 +177,16 @@ public sealed class HistoryWindows : IDisposable
     {
         foreach (long i in indices)
             if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), i, $"Window index outside [0, {Count}).");
+        var targets = TargetsOf(indices);
+        return device is not null && device.type != DeviceType.CPU ? targets.to(device, disposeAfter: true) : targets;
+    }
+
+    /// <summary><see cref="Targets"/> on the CPU, for indices already checked.</summary>
+    private torch.Tensor TargetsOf(ReadOnlySpan<long> indices)
+    {
         using var idx = torch.tensor(indices.ToArray(), torch.int64);
         using var bins = idx + History;
-        var targets = Recording.Rates.index_select(0, bins);
-        return device is not null && device.type != DeviceType.CPU ? targets.to(device, disposeAfter: true) : targets;
+        return Recording.Rates.index_select(0, bins);
     }
 
     /// <summary>

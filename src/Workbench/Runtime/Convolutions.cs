@@ -72,12 +72,7 @@ public static class Convolutions
         };
 
     private static bool UsesFft(Tensor input, Tensor weight) =>
-        Routable(input) && input.dim() == 4 && weight.dim() == 4 && Algorithm switch
-        {
-            ConvolutionAlgorithm.Fft => true,
-            ConvolutionAlgorithm.Direct => false,
-            _ => PrefersFft(input.shape, weight.shape),
-        };
+        Routable(input) && input.dim() == 4 && UsesFft(weight, input.shape[2], input.shape[3]);
 
     private static ConvolutionAlgorithm AlgorithmFromEnvironment() =>
         Environment.GetEnvironmentVariable("WORKBENCH_CONVOLUTION")?.Trim().ToLowerInvariant() switch

@@ -339,19 +339,14 @@ public static class Trainer
             string note = injection?.ApplyIfDue(model, epoch, b + 1) == true ? " " + injection.Note : "";
             var (part, indices) = batches[b];
             var (batchModel, windows, fast) = (parts[part].Model, parts[part].Windows, parts[part].Predictor);
+            optimizer.zero_grad();
             Tensor predicted, targets;
             if (fast is not null)
-            {
-                targets = windows.Targets(indices, context.Device);
-                optimizer.zero_grad();
-                predicted = fast.Predict(indices);
-            }
+                (predicted, targets) = (fast.Predict(indices), windows.Targets(indices, context.Device));
             else
             {
                 (var inputs, targets) = windows.ReusedBatch(indices, context.Device);
-                var history = batchModel.NeedsSpikeHistory ? windows.SpikeHistory(indices, context.Device) : null;
-                optimizer.zero_grad();
-                predicted = batchModel.Predict(inputs, history);
+                predicted = batchModel.Predict(inputs, batchModel.NeedsSpikeHistory ? windows.SpikeHistory(indices, context.Device) : null);
             }
             var data = Losses.Compute(options.Loss, predicted, targets);
             var loss = options.L1 > 0 ? data + Losses.OutputL1(predicted, options.L1) : data;
